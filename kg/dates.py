@@ -1,0 +1,126 @@
+"""Find date expressions in sentences and resolve them against the document date.
+
+Absolute dates ("on June 30th, 2016", "9 July 2018", "in July 2015", "in 2016")
+and relative ones ("last year", "in April this year", "on May 13", "on Monday")
+become ISO values: YYYY-MM-DD, YYYY-MM or YYYY, in the spirit of HeidelTime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"((?:19|20)\d{2})"
+_REL_YEAR = r"(last|this|next|the previous|the following) year"
+
+# Order matters: the most specific pattern first; a span taken by one is not reused.
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("mdy", re.compile(rf"\b{_MONTH} {_DAY},? {_YEAR}\b")),
+    ("dmy", re.compile(rf"\b{_DAY} {_MONTH},? {_YEAR}\b")),
+    ("iso", re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")),
+    ("zh", re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")),
+    ("my_rel", re.compile(rf"\b{_MONTH},? {_REL_YEAR}", re.I)),
+    ("my", re.compile(rf"\b{_MONTH},? {_YEAR}\b")),
+    ("md", re.compile(rf"\b{_MONTH} {_DAY}\b(?!,? (?:19|20)\d{{2}})")),
+    ("dm", re.compile(rf"\b{_DAY} {_MONTH}\b(?!,? (?:19|20)\d{{2}})")),
+    ("rel_year", re.compile(rf"\b{_REL_YEAR}\b", re.I)),
+    ("weekday", re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("year", re.compile(rf"\b(?i:in|since|by|of|from|during|until|before|after|end of|early|late|mid) {_YEAR}\b(?![-–/]\d)")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: str | None  # None: relative and no document date to resolve it
+    explicit: bool  # the year is written out
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None) -> list[DateMention]:
+    """Date expressions in ``text[start:end]``, resolved against ``doc_date`` where relative."""
+    end = len(text) if end is None else end
+    ref = _parse_ref(doc_date)
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text, start, end):
+            if any(not (e <= m.start() or s >= m.end()) for s, e in taken):
+                continue
+            value, explicit = _value(kind, m.groups(), ref, bool(doc_date and len(doc_date) == 10))
+            taken.append((m.start(), m.end()))
+            out.append(DateMention(m.start(), m.end(), value, explicit))
+    return sorted(out, key=lambda d: d.start)
+
+
+def infer_document_date(text: str) -> str | None:
+    """The latest explicit date in a text (used when no date is given)."""
+    values = [d.value for d in find_dates(text) if d.explicit and d.value]
+    return max(values, key=lambda v: (v + "-99-99")[:10]) if values else None
+
+
+def _parse_ref(doc_date: str | None) -> dt.date | None:
+    if not doc_date:
+        return None
+    parts = [int(p) for p in doc_date.split("-")]
+    year, month, day = (parts + [12, 31][len(parts) - 1:])[:3] if len(parts) < 3 else parts
+    if len(parts) == 2:
+        day = 28
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _value(kind: str, g: tuple, ref: dt.date | None, precise: bool = True) -> tuple[str | None, bool]:
+    if kind == "mdy":
+        return _ymd(int(g[2]), _month(g[0]), int(g[1])), True
+    if kind == "dmy":
+        return _ymd(int(g[2]), _month(g[1]), int(g[0])), True
+    if kind == "iso":
+        return _ymd(int(g[0]), int(g[1]), int(g[2])), True
+    if kind == "zh":
+        return (_ymd(int(g[0]), int(g[1]), int(g[2])) if g[2] else f"{int(g[0]):04d}-{int(g[1]):02d}"), True
+    if kind == "my":
+        return f"{int(g[1]):04d}-{_month(g[0]):02d}", True
+    if kind == "year":
+        return g[0], True
+    if ref is None:
+        return None, False
+    if kind == "my_rel":
+        return f"{ref.year + _year_shift(g[1]):04d}-{_month(g[0]):02d}", False
+    if kind == "rel_year":
+        return f"{ref.year + _year_shift(g[0]):04d}", False
+    if kind in ("md", "dm"):
+        month, day = (_month(g[0]), int(g[1])) if kind == "md" else (_month(g[1]), int(g[0]))
+        # Against an exact document date, the last such day; against a month or year, that year.
+        year = ref.year if precise is False or (month, day) <= (ref.month, ref.day) else ref.year - 1
+        return _ymd(year, month, day), False
+    if kind == "weekday":
+        back = (ref.weekday() - WEEKDAYS[g[0].lower()]) % 7
+        return (ref - dt.timedelta(days=back)).isoformat(), False
+    return None, False
+
+
+def _year_shift(word: str) -> int:
+    word = word.lower()
+    return -1 if word in ("last", "the previous") else 1 if word in ("next", "the following") else 0
+
+
+def _ymd(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else f"{year:04d}"

@@ -1,0 +1,205 @@
+"""Read files into Documents: decoding, front matter, title, language and date."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .records import Document
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md")
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+_BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"GIF8", b"\xff\xd8\xff")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# C0 controls other than tab and newline cannot stand in RDF literals safely.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was not built, and why (the user's next step included)."""
+
+    source: str
+    reason: str
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (recursively) into a sorted list of .txt/.md files.
+
+    Raises:
+        InputError: a path does not exist or is neither a file nor a folder.
+    """
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+        elif path.is_file():
+            found.add(path)
+        elif path.exists():
+            raise InputError(f"{path} is not a regular file or folder (a FIFO or device?). Pass .txt or .md files or folders.")
+        else:
+            raise InputError(f"{path} does not exist. Pass .txt or .md files or folders that hold them.")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes: a given encoding, else UTF-8 (BOM stripped), else GB18030 for Chinese.
+
+    Returns:
+        The text and the name of the encoding used.
+
+    Raises:
+        InputError: the bytes decode with none of them.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{source} does not decode as {encoding}: {exc}. Check --encoding.") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    # GB18030 decodes most byte strings; accept it only when the result is mostly Chinese.
+    cjk = len(_CJK.findall(text))
+    if text and cjk >= 0.3 * max(1, len(text.strip()) - len(_LATIN.findall(text)) - text.count(" ")):
+        return text, "gb18030"
+    raise InputError(
+        f"{source} is not UTF-8 (invalid byte at offset {utf8_error.start}) nor Chinese GB18030. "
+        "Pass --encoding with its encoding (e.g. --encoding cp1252)."
+    )
+
+
+def read_document(path: Path, *, encoding: str | None = None, date: str | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None) -> Document:
+    """Read one file into a Document.
+
+    Raises:
+        InputError: the file is empty, binary, too large, unreadable or undecodable.
+    """
+    source = _display(path, root)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{source} is {size:,} bytes, over --max-bytes {max_bytes:,}. Split it or raise --max-bytes.")
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{source} cannot be read (permission denied). Check its permissions.") from None
+    except OSError as exc:
+        raise InputError(f"{source} cannot be read: {exc.strerror}.") from None
+    if not data.strip():
+        raise InputError(f"{source} is empty. Remove it or add text.")
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        raise InputError(f"{source} looks binary, not text. Only .txt and .md text files are read.")
+    text, used = decode(data, source, encoding)
+    text = _CONTROL.sub("\ufffd", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")))
+    meta, body_start = _front_matter(text, source)
+    if not text[body_start:].strip():
+        raise InputError(f"{source} has no text after its front matter. Remove it or add text.")
+    doc_date, date_source = _document_date(meta, date, source)
+    sha = hashlib.sha256(data).hexdigest()
+    return Document(
+        id=sha[:16], source=source, text=text, body_start=body_start,
+        title=str(meta.get("title") or _title(text[body_start:], path)).strip(),
+        sha256=sha, languages=_languages(text[body_start:]), date=doc_date, date_source=date_source,
+        encoding=used,
+    )
+
+
+def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Skipped]:
+    """Yield a Document per readable file and a Skipped per file that is not."""
+    files = find_files(paths)
+    root = Path.cwd()
+    seen: set[str] = set()
+    for path in files:
+        try:
+            doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root)
+        except InputError as exc:
+            log.warning("%s", exc)
+            yield Skipped(_display(path, root), str(exc))
+            continue
+        if doc.id in seen:
+            log.warning("%s has the same content as an earlier file; read once.", doc.source)
+            continue
+        seen.add(doc.id)
+        yield doc
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _front_matter(text: str, source: str) -> tuple[dict, int]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, 0
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: the front matter is not valid YAML ({exc.problem}). Fix it or remove it.") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{source}: the front matter must be 'key: value' lines.")
+    return meta, match.end()
+
+
+def _document_date(meta: dict, option: str | None, source: str) -> tuple[str | None, str | None]:
+    if option:
+        return _check_date(option, "--date"), "option"
+    value = meta.get("date")
+    if value is None:
+        return None, None
+    return _check_date(str(value), f"{source} front matter"), "metadata"
+
+
+def _check_date(value: str, where: str) -> str:
+    value = value.strip()[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", value) else value.strip()
+    if not _ISO_DATE.match(value):
+        raise InputError(f"{where}: date '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD.")
+    return value
+
+
+def _title(body: str, path: Path) -> str:
+    for line in body.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+        if len(line) <= 120 and not line.endswith((".", "。", ":", "：")):
+            return line
+        break
+    return path.stem
+
+
+def _languages(body: str) -> tuple[str, ...]:
+    cjk = len(_CJK.findall(body))
+    latin = len(_LATIN.findall(body))
+    langs = []
+    if latin >= 20 or (latin and latin >= cjk):
+        langs.append("en")
+    if cjk >= 10 or (cjk and cjk > latin):
+        langs.append("zh")
+    return tuple(langs) or ("und",)

@@ -1,0 +1,411 @@
+"""Find mentions: lexicon matches first, then rules for names the lexicon does not know.
+
+Order of passes per document: lexicon (English tokens, Chinese names), then
+rules (capitalised names with head words, quoted titles, people with titles,
+places in "such as" lists, acronyms defined in parentheses, lowercase policy
+phrases after verbs, goals after cues), then a document gazetteer that finds
+later mentions of names the rules found, then definite references back
+("the alliance", "the guidelines").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .lexicon import Lexicon, tokenize
+from .records import Document, Mention, Sentence
+from .rules import MentionRules
+
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,150})[\"”]")
+_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
+_YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
+_CAP = re.compile(r"^(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|both)\s+([a-z]+)\b(?!\s+(?:of|for|on)\s+[A-Z])", re.I)
+
+
+def name_key(name: str) -> str:
+    """Normalise a name into a resolution key: case, articles, quotes and spacing do not count."""
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+    text = re.sub(r"[\"\u200b-\u200f\u202a-\u202e]", "", text)
+    return "name:" + re.sub(r"\s+", " ", text).strip(" ,.;:").casefold()
+
+
+def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, rules: MentionRules) -> list[Mention]:
+    """All mentions of ``doc``, sorted by position, without overlaps.
+
+    Returns:
+        Mentions in text order. Rule mentions carry their rule id in ``source``.
+    """
+    found: list[Mention] = []
+    for sent in sentences:
+        found.extend(_sentence_mentions(doc.text, sent, lexicon, rules))
+    found = _gazetteer_pass(doc.text, sentences, found)
+    found = _definite_references(doc.text, sentences, found, rules)
+    return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRules) -> list[Mention]:
+    if sent.language == "zh":
+        return [Mention(m.start, m.end, m.surface, m.entry.cls, m.entry.key, m.entry.name, "lexicon", sent.index, zh=m.surface)
+                for m in lexicon.match_chinese(text, sent.start, sent.end)]
+    tokens = tokenize(text, sent.start, sent.end)
+    mentions = _lexicon_mentions(text, tokens, sent, lexicon)
+    taken = _Spans(mentions)
+    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _speaker):
+        for mention in finder(text, tokens, sent, rules, lexicon, taken):
+            inner = taken.inside(mention.start, mention.end)
+            if finder is _capitalised_names and inner and all(m.cls in ("Country", "Place") for m in inner):
+                # "Guidelines for ... of China's ..." : the longer name wins, the country stays as its country
+                taken.remove(inner)
+                mention = replace(mention, country=mention.country or inner[0].country or inner[0].key[4:])
+            if taken.free(mention.start, mention.end):
+                taken.add(mention)
+    mentions = taken.mentions
+    mentions.extend(_goals(text, sent, rules, taken))
+    return _acronyms(text, mentions)
+
+
+class _Spans:
+    """Mentions of one sentence with a quick overlap test."""
+
+    def __init__(self, mentions: Iterable[Mention]):
+        self.mentions = list(mentions)
+
+    def free(self, start: int, end: int) -> bool:
+        return all(m.end <= start or m.start >= end for m in self.mentions)
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    def remove(self, mentions: list[Mention]) -> None:
+        self.mentions = [m for m in self.mentions if m not in mentions]
+
+
+def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> list[Mention]:
+    out = []
+    i = 0
+    while i < len(tokens):
+        match = lexicon.match_tokens(text, tokens, i)
+        if match is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j][1] < match.end:
+            j += 1
+        start, country = match.start, match.entry.country
+        # "the German Ministry of ...": a country adjective in front names the country.
+        if i > 0 and match.entry.cls not in ("Country", "Place"):
+            adjective = lexicon.country_of_adjective(tokens[i - 1][0])
+            if adjective:
+                start, country = tokens[i - 1][1], adjective
+        entry = match.entry
+        out.append(Mention(start, match.end, text[start:match.end], entry.cls, entry.key, entry.name, "lexicon",
+                           sent.index, zh=entry.zh, country=country))
+        i = j
+    return out
+
+
+def _strip_start(tokens, rules: MentionRules):
+    while tokens and (tokens[0][0] in rules.not_name_start or tokens[0][0] in rules.connectors):
+        tokens = tokens[1:]
+    while tokens and tokens[-1][0] in rules.connectors:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _head_class(words: list[str], rules: MentionRules) -> str | None:
+    """The class a name's head word gives: first word, word before of/for/on, or last word."""
+    lower = [w.lower() for w in words]
+    if not lower:
+        return None
+    candidates = [0]
+    for k, w in enumerate(lower):
+        if w in ("of", "for", "on") and k > 0:
+            candidates.append(k - 1)
+            break
+    candidates.append(len(lower) - 1)
+    for k in candidates:
+        if k > 0 and f"{lower[k - 1]} {lower[k]}" in rules.heads:
+            return rules.heads[f"{lower[k - 1]} {lower[k]}"]
+        if lower[k] in rules.heads:
+            return rules.heads[lower[k]]
+    return None
+
+
+def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """Runs of capitalised words joined by small words, kept when a head word gives a class."""
+    runs, current = [], []
+    for tok in tokens:
+        word = tok[0]
+        inside = any(m.cls not in ("Country", "Place") for m in taken.inside(tok[1], tok[2]))
+        inside = inside or any(m.start < tok[1] < m.end or m.start < tok[2] < m.end for m in taken.mentions)
+        if current and word in rules.not_name_start:
+            inside = True  # "... Working Group in May 2015": a month or weekday ends the name
+        if not inside and (_CAP.match(word) or (current and word in rules.connectors)):
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    for run in runs:
+        for part in _split_coordination(run, rules):
+            part = _strip_start(part, rules)
+            if not part:
+                continue
+            words = [t[0] for t in part]
+            cls = _head_class(words, rules)
+            if cls is None or (len(words) == 1 and cls != "Place"):
+                continue
+            start, end = part[0][1], part[-1][2]
+            if cls == "Policy":
+                suffix = _YEAR_SUFFIX.match(text, end, sent.end)
+                if suffix:
+                    end = suffix.end()
+            name = text[start:end]
+            yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index)
+
+
+def _split_coordination(run, rules: MentionRules):
+    """Split "A Commission and the B Bureau" or "X, Y" into separate names."""
+    parts, current = [], []
+    for k, tok in enumerate(run):
+        word = tok[0]
+        nxt = run[k + 1][0] if k + 1 < len(run) else ""
+        if word in (",", ";"):
+            parts.append(current)
+            current = []
+            continue
+        if word == "and" and current and (
+            nxt == "the"
+            or nxt.lower() in rules.leading_heads
+            or (current[-1][0].lower() in rules.heads and _head_class([t[0] for t in run[k + 1:]], rules))
+        ):
+            parts.append(current)
+            current = []
+            continue
+        current.append(tok)
+    parts.append(current)
+    return [p for p in parts if p]
+
+
+def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    for match in _QUOTED.finditer(text, sent.start, sent.end):
+        inner = match.group(1).strip()
+        start = match.start(1) + (len(match.group(1)) - len(match.group(1).lstrip()))
+        end = start + len(inner)
+        if not inner or not (inner[0].isupper() or inner[0].isdigit()) or len(inner.split()) > 16 or inner[-1] in ".!?,":
+            continue
+        if len(inner) < 2 and not inner.isalnum():
+            continue
+        after = text[match.end():match.end() + 30].split()
+        follows = after[0].lower().strip(",.;") if after else ""
+        words = inner.split()
+        cls = _head_class(words, rules) if len(words) > 1 else None
+        if cls != "Policy" and follows not in rules.quoted_policy_nouns:
+            continue
+        if len(inner) < 3 and follows not in rules.quoted_policy_nouns:
+            continue
+        yield Mention(start, end, inner, "Policy", name_key(inner), inner, "quoted.policy.v1", sent.index)
+
+
+_NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
+
+
+def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
+    title = rules.titles.pattern
+    body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
+    before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
+    after = re.compile(rf"\b({_NAME}), (?:the )?((?:{title})(?: (?:of|for) {body})?)")
+    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1)):
+        for match in pattern.finditer(text, sent.start, sent.end):
+            name = match.group(name_group)
+            if not _plausible_name(name, rules, lexicon):
+                continue
+            post = match.group(title_group).rstrip(", ")
+            start = match.start(name_group)
+            yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
+                          sent.index, title=post)
+
+
+def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon) -> bool:
+    words = name.split()
+    return all(_NAME_TOKEN.match(w) and w not in rules.not_name_start and w.lower() not in rules.heads
+               and not lexicon.country_of_adjective(w) for w in words)
+
+
+def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """The speaker of an interview turn ("Name: ...") is a person unless the lexicon knows better."""
+    if sent.kind != "turn" or not sent.speaker or not text.startswith(sent.speaker, sent.start):
+        return
+    name = sent.speaker
+    if re.fullmatch(_NAME, name) and _plausible_name(name, rules, lexicon):
+        yield Mention(sent.start, sent.start + len(name), name, "Person", name_key(name), name, "person.speaker.v1", sent.index)
+
+
+def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """Hearst lists: "cities such as A, B and C" names places."""
+    nouns = "|".join(map(re.escape, rules.place_lists))
+    pattern = re.compile(rf"\b(?:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
+    for match in pattern.finditer(text, sent.start, sent.end):
+        for name in re.finditer(r"[A-Z][\w-]+", match.group(1)):
+            start = match.start(1) + name.start()
+            word = name.group(0)
+            if word in rules.not_name_start:
+                break
+            yield Mention(start, start + len(word), word, "Place", name_key(word), word, "place.list.v1", sent.index)
+
+
+def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """Lowercase policies as verb objects: "established a joint working mechanism"."""
+    for match in rules.policy_np.finditer(text, sent.start, sent.end):
+        phrase = match.group(1)
+        start = match.start(1)
+        end = start + len(phrase.rstrip())
+        if not taken.free(start, end) or len(phrase.split()) < 2 or re.match(r"(?:number|lot|series|batch|set) of\b", phrase) and "series" not in phrase:
+            continue
+        yield Mention(start, end, text[start:end], "Policy", name_key(text[start:end]), text[start:end],
+                      "policy.phrase.v1", sent.index)
+
+
+def _goals(text, sent: Sentence, rules: MentionRules, taken: _Spans) -> list[Mention]:
+    """Goal phrases after cues, split at coordination and mapped to the goal vocabulary."""
+    out: list[Mention] = []
+    for cue in rules.goal_cue.finditer(text, sent.start, sent.end):
+        weak = bool(rules.weak_goal_cue.fullmatch(cue.group(0).strip()))
+        stop = rules.goal_stop.search(text, cue.end(), sent.end)
+        end = stop.start() if stop else sent.end
+        for start, stop_at in _goal_items(text, cue.end(), end):
+            span = text[start:stop_at]
+            if not taken.free(start, stop_at):
+                continue
+            goal = _goal_concept(span, rules)
+            if goal is None or (weak and not goal[0].startswith("goal:") ) or (weak and goal[0].startswith("goal:name:")):
+                continue
+            key, label, zh, (gs, ge) = goal
+            gs, ge = start + gs, start + ge
+            out.append(Mention(gs, ge, text[gs:ge], "Goal", key, label, "goal.cue.v1", sent.index, zh=zh))
+    return out
+
+
+def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    phrase = text[start:end]
+    has_list = "," in phrase
+    pieces = []
+    for m in re.finditer(r"[^,]+", phrase):
+        piece_start, piece = start + m.start(), m.group(0)
+        subparts = re.split(r"\s+and\s+(?:to\s+)?", piece)
+        simple = all(len(p.split()) <= 2 for p in subparts) or has_list
+        if len(subparts) > 1 and simple and " of " not in piece:
+            offset = 0
+            for sub in subparts:
+                k = piece.index(sub, offset)
+                pieces.append((piece_start + k, piece_start + k + len(sub)))
+                offset = k + len(sub)
+        else:
+            pieces.append((piece_start, piece_start + len(piece)))
+    out = []
+    for s, e in pieces:
+        while s < e and text[s] in " \t":
+            s += 1
+        while e > s and text[e - 1] in " \t":
+            e -= 1
+        text_piece = text[s:e]
+        if text_piece.startswith("and "):
+            s += 4
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _goal_concept(span: str, rules: MentionRules):
+    """(key, label, zh, (start, end) within span) or None for phrases that are no goal."""
+    words = list(re.finditer(r"[\w'-]+", span))
+    while words and words[0].group(0).lower() in rules.goal_strip_start:
+        words.pop(0)
+    core = list(words)
+    while len(core) > 1 and core[-1].group(0).lower() in rules.goal_strip_end:
+        core.pop()
+    if not core or len(core) > 12:
+        return None
+    s, e = words[0].start(), words[-1].end()
+    phrase = " ".join(w.group(0) for w in core).lower()
+    candidates = [phrase, re.sub(r"-(?:oriented|friendly|based|driven)$", "", phrase)]
+    for candidate in candidates:
+        if candidate in rules.goals:
+            concept, label, zh = rules.goals[candidate]
+            return f"goal:{concept}", label, zh, (s, e)
+    if len(core) == 1 or not any(c.isalpha() for c in phrase):
+        return None  # a lone unknown adjective is no goal on its own
+    return "goal:" + name_key(phrase), phrase, None, (s, e)
+
+
+def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Full Name (ABC)' adds ABC as a name of the same entity, found later by the gazetteer."""
+    out = []
+    for m in mentions:
+        match = _ACRONYM.match(text, m.end)
+        if match and m.cls != "Goal":
+            out.append(Mention(match.start(1), match.end(1), match.group(1), m.cls, m.key, m.name, "acronym.paren.v1",
+                               m.sentence, zh=m.zh, country=m.country))
+    return mentions + out
+
+
+def _gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """Names that the rules found once are mentions wherever else they appear in the document."""
+    known: dict[str, Mention] = {}
+    for m in mentions:
+        if m.source not in ("lexicon",) and m.cls not in ("Goal",) and len(m.text) >= 2:
+            known.setdefault(m.text, m)
+    if not known:
+        return mentions
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
+    spans = sorted((m.start, m.end) for m in mentions)
+    out = list(mentions)
+    for sent in sentences:
+        if sent.language == "zh":
+            continue
+        for match in pattern.finditer(text, sent.start, sent.end):
+            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
+                continue
+            ref = known[match.group(0)]
+            out.append(Mention(match.start(), match.end(), match.group(0), ref.cls, ref.key, ref.name,
+                               "gazetteer.v1", sent.index, zh=ref.zh, country=ref.country, title=None))
+    return out
+
+
+def _definite_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Mention]:
+    """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out = list(mentions)
+    spans = [(m.start, m.end) for m in ordered]
+    for sent in sentences:
+        if sent.language == "zh":
+            continue
+        for match in _DEFINITE.finditer(text, sent.start, sent.end):
+            head = match.group(1).lower()
+            if head not in rules.heads or rules.heads[head] in ("Place",):
+                continue
+            start, end = match.start(), match.end()
+            if any(not (e <= start or s >= end) for s, e in spans):
+                continue
+            stem = head.rstrip("s")
+            previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
+                        and m.cls not in ("Goal", "Country", "Person")
+                        and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
+            if not previous:
+                continue
+            ref = previous[-1]
+            out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
+                               sent.index, zh=ref.zh, country=ref.country))
+    return out

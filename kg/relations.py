@@ -1,0 +1,287 @@
+"""Turn sentences with mentions into Relations, each with its rule id, confidence,
+modality and date.
+
+Mentions that stand next to each other joined by "and" or commas form one
+coordinated group, so "A, B and C have established X and Y" gives six facts.
+Triggers come from kg/data/rules/relations.yaml; classes are checked against
+the contract and a relation the contract forbids is not emitted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .dates import find_dates
+from .lexicon import Lexicon, tokenize
+from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
+from .records import Document, Mention, Relation, Sentence
+from .rules import MentionRules, RelationRule
+
+_JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have been|had been)\s+(?:\w+ly\s+)?$", re.I)
+_PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
+_HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unless)\b", re.I)
+_COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
+
+
+def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention],
+                      rules: tuple[RelationRule, ...], mention_rules: MentionRules, lexicon: Lexicon) -> list[Relation]:
+    """All relations the rules find in ``doc``.
+
+    Returns:
+        Relations in sentence order; duplicates within one sentence removed.
+    """
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    doc_date = doc.date
+    out: list[Relation] = []
+    for sent in sentences:
+        ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
+        if not ms:
+            continue
+        dates = find_dates(doc.text, sent.start, sent.end, doc_date)
+        found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
+        entities = [m for m in ms if m.cls != "Goal"]
+        groups = _groups(doc.text, entities)
+        for rule in rules:
+            for trig in rule.pattern.finditer(doc.text, sent.start, sent.end):
+                if any(m.start <= trig.start() < m.end for m in ms):
+                    continue  # inside a name ("Development Research Center")
+                for s, o, conf in _apply(doc.text, sent, rule, trig, groups):
+                    found.append((s.key, rule.predicate, o.key, rule.id, conf, trig.start()))
+        found.extend(_goal_relations(ms))
+        found.extend(_title_relations(ms, entities, mention_rules, lexicon))
+        found.extend(_adjective_cooperation(doc.text, sent, lexicon))
+        found.extend(_cosigners(found))
+        seen: set[tuple[str, str, str]] = set()
+        for s, p, o, rule, conf, pos in found:
+            if s == o or (s, p, o) in seen:
+                continue
+            seen.add((s, p, o))
+            out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
+                                _nearest_date(dates, pos)))
+            if p in SYMMETRIC and (o, p, s) not in seen:
+                seen.add((o, p, s))
+                out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
+                                    _nearest_date(dates, pos)))
+    out.extend(_country_relations(doc, sentences, mentions))
+    return out
+
+
+def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Coordinated runs: "A, B and the C" is one group of three."""
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        if groups:
+            last = groups[-1][-1]
+            same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES)
+            if same_kind and m.start >= last.end and _JOIN.match(text[last.end:m.start]):
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    return len(re.findall(r"[\w'-]+", text[start:end]))
+
+
+def _before(text: str, groups, pos: int, limit: int, sent_start: int):
+    """The nearest group ending before ``pos``, with no clause break in between."""
+    for group in reversed(groups):
+        if group[-1].end <= pos:
+            gap = text[group[-1].end:pos]
+            if _words_between(text, group[-1].end, pos) > limit or _CLAUSE_BREAK.search(gap):
+                return None
+            return group
+    return None
+
+
+def _after(text: str, groups, pos: int, limit: int):
+    for group in groups:
+        if group[0].start >= pos:
+            gap = text[pos:group[0].start]
+            if _words_between(text, pos, group[0].start) > limit or re.search(r"[;:]|,\s*(?:which|who|and)\b", gap):
+                return None
+            return group
+    return None
+
+
+def _pairs(subjects: Iterable[Mention], objects: Iterable[Mention], predicate: str, conf: float):
+    objects = list(objects)
+    for s in subjects:
+        for o in objects:
+            if accepts(predicate, s.cls, o.cls):
+                penalty = 0.9 if "coref" in s.source or "coref" in o.source else 1.0
+                yield s, o, conf * penalty
+
+
+def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups):
+    pos, end = trig.start(), trig.end()
+    p = rule.predicate
+    if rule.voice == "active":
+        if _PASSIVE_AUX.search(text[max(sent.start, pos - 20):pos]) and re.match(r"\s+by\b", text[end:end + 4]):
+            return  # a passive: the passive rule takes it
+        subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        obj = _after(text, groups, end, min(rule.max_gap, 6))
+        if subject and obj:
+            if rule.inverse:
+                subject, obj = obj, subject
+            yield from _pairs(subject, obj, p, rule.confidence)
+    elif rule.voice == "passive":
+        by = re.match(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\s+", text[end:end + 30])
+        if not by:
+            return
+        agent = _after(text, groups, end + by.end(), 0)
+        # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
+        obj = None
+        for group in reversed(groups):
+            if group[-1].end <= pos:
+                gap = text[group[-1].end:pos]
+                if _words_between(text, group[-1].end, pos) <= 6 and not re.search(r"[;:]", gap):
+                    obj = group
+                break
+        if agent and obj:
+            yield from _pairs(agent, obj, p, rule.confidence)
+    elif rule.voice == "between":
+        between = re.match(r"\s+(?:\w+\s+){0,3}?between\s+", text[end:end + 40])
+        if not between:
+            return
+        # "between A and B": the first two mentions that fit, a country that only
+        # qualifies the next name ("Germany's 'Industry 4.0'") left aside.
+        stop = re.compile(r"[;:]|,\s*(?:which|and)\b").search(text, end, sent.end)
+        limit = stop.start() if stop else sent.end
+        members = [m for g in groups for m in g if end + between.end() <= m.start < limit]
+        members = [m for k, m in enumerate(members)
+                   if not (m.cls == "Country" and k + 1 < len(members) and members[k + 1].start - m.end <= 4)]
+        if len(members) >= 2 and re.search(r"\band\b|&", text[members[0].end:members[1].start]):
+            yield from _symmetric(members[:2], p, rule.confidence)
+    elif rule.voice == "with":
+        subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        with_match = re.compile(r"\bwith\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:in\s+)?").search(text, end, min(sent.end, end + 60))
+        if subject and with_match:
+            obj = _after(text, groups, with_match.end(), 0)
+            if obj:
+                yield from _pairs(subject, obj, p, rule.confidence)
+    elif rule.voice == "coordinated":
+        subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        if subject and len(subject) >= 2:
+            yield from _symmetric(subject, p, rule.confidence)
+    elif rule.voice == "fronted":
+        agent = _after(text, groups, end, 0)
+        if agent:
+            rest = [g for g in groups if g[0].start >= agent[-1].end]
+            target = _after(text, rest, agent[-1].end, 3) if rest else None
+            if target:
+                yield from _pairs(agent, target, p, rule.confidence)
+
+
+def _symmetric(group: list[Mention], predicate: str, conf: float):
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            if accepts(predicate, a.cls, b.cls):
+                yield a, b, conf
+
+
+def _goal_relations(ms: list[Mention]):
+    """A goal belongs to the nearest policy named before it in the sentence."""
+    for goal in (m for m in ms if m.cls == "Goal"):
+        policies = [m for m in ms if m.cls == "Policy" and m.end <= goal.start]
+        if policies:
+            yield policies[-1].key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
+
+
+def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
+    """ "<person>, Minister of X" : the person leads the Ministry of X."""
+    for person in (m for m in ms if m.cls == "Person" and m.title):
+        match = re.match(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$", person.title)
+        if not match or match.group(1) not in rules.leading_titles:
+            continue
+        conf = 0.75 if match.group(1).startswith(("Vice", "Deputy")) else 0.85
+        if match.group(3):
+            body_word = rules.title_bodies.get(match.group(1), "")
+            name = f"{body_word} {match.group(2)} {match.group(3)}".strip()
+            tokens = tokenize(name)
+            found = lexicon.match_tokens(name, tokens, 0) if tokens else None
+            if found and found.end == len(name):
+                yield person.key, "leads", found.entry.key, "leads.title.v1", conf, person.start
+                continue
+            inside = [e for e in entities if e.cls in ACTOR_CLASSES and e.cls != "Person"
+                      and match.group(3).lower() in e.name.lower()]
+            if inside:
+                yield person.key, "leads", inside[0].key, "leads.title.v1", conf, person.start
+
+
+def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
+    """ "Sino-German cooperation": the two countries cooperate."""
+    for match in re.finditer(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b", text[sent.start:sent.end]):
+        a, b = lexicon.country_of_adjective(match.group(1)), lexicon.country_of_adjective(match.group(2))
+        after = sent.start + match.end()
+        if a and b and a != b and _COOPERATION_NOUN.match(text, after, sent.end):
+            yield f"lex:{a}", "cooperatesWith", f"lex:{b}", "cooperates.adjective.v1", 0.7, sent.start + match.start()
+
+
+def _cosigners(found):
+    """Parties that signed the same agreement in one sentence cooperate with each other."""
+    by_agreement: dict[str, list[tuple[str, int]]] = {}
+    for s, p, o, _rule, _conf, pos in found:
+        if p == "signed":
+            by_agreement.setdefault(o, []).append((s, pos))
+    out = []
+    for parties in by_agreement.values():
+        for i, (a, pos) in enumerate(parties):
+            for b, _ in parties[i + 1:]:
+                if a != b:
+                    out.append((a, "cooperatesWith", b, "cooperates.cosigned.v1", 0.7, pos))
+    return out
+
+
+def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> list[Relation]:
+    """kg:country from the lexicon or an adjective in the text, and for places and
+    bodies the rules found, the country the document is mostly about."""
+    out: list[Relation] = []
+    done: set[tuple[str, str]] = set()
+    countries = Counter(m.key for m in mentions if m.cls == "Country")
+    countries.update(f"lex:{m.country}" for m in mentions if m.country and m.cls != "Country")
+    main = countries.most_common(1)[0][0] if countries else None
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.cls in ("Country", "Goal", "Event"):
+            continue
+        if m.country:
+            target, rule, conf = f"lex:{m.country}", "country.lexicon.v1", 0.9
+            if m.source != "lexicon" or not m.key.startswith("lex:"):
+                rule, conf = "country.adjective.v1", 0.8
+        elif main and m.cls in ("Place", "GovernmentBody") and m.source != "lexicon":
+            target, rule, conf = main, "country.context.v1", 0.5
+        else:
+            continue
+        predicate = "locatedIn" if m.cls == "Place" else "country"
+        if (m.key, target) in done or m.key == target:
+            continue
+        done.add((m.key, target))
+        out.append(Relation(m.key, predicate, target, m.sentence, rule, conf))
+    return out
+
+
+def _modality(text: str, sent: Sentence, pos: int) -> str | None:
+    before = text[sent.start:pos]
+    clause = re.split(r"[,;]\s+", before)[-1] if before else ""
+    if _HYPOTHETICAL.search(before) and re.search(r"\b(?:would|could|might)\b|^\W*(?:if|unless)\b", before, re.I):
+        return "hypothetical"
+    if _NEGATED.search(clause[-40:]):
+        return "negated"
+    if _PLANNED.search(clause[-60:]):
+        return "planned"
+    return None
+
+
+def _nearest_date(dates, pos: int) -> str | None:
+    resolved = [d for d in dates if d.value]
+    if not resolved:
+        return None
+    return min(resolved, key=lambda d: min(abs(d.start - pos), abs(d.end - pos))).value
