@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
+from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
 from .records import Document, Mention, Sentence
 from .rules import MentionRules
@@ -24,6 +25,7 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
 _CAP = re.compile(r"^(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
+_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|both)\s+([a-z]+)\b(?!\s+(?:of|for|on)\s+[A-Z])", re.I)
 
 
@@ -147,7 +149,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
         word = tok[0]
         inside = any(m.cls not in ("Country", "Place") for m in taken.inside(tok[1], tok[2]))
         inside = inside or any(m.start < tok[1] < m.end or m.start < tok[2] < m.end for m in taken.mentions)
-        if current and word in rules.not_name_start:
+        if current and word.lower() in _DATE_WORDS:
             inside = True  # "... Working Group in May 2015": a month or weekday ends the name
         if not inside and (_CAP.match(word) or (current and word in rules.connectors)):
             current.append(tok)
@@ -320,9 +322,8 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1] in " \t":
             e -= 1
-        text_piece = text[s:e]
-        if text_piece.startswith("and "):
-            s += 4
+        piece = re.match(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", text[s:e], re.S)
+        s, e = s + piece.start(1), s + piece.end(1)
         if e > s:
             out.append((s, e))
     return out

@@ -43,6 +43,8 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if not ms:
+            for s, p, o, rule, conf, _ in _adjective_cooperation(doc.text, sent, lexicon):
+                out.extend((Relation(s, p, o, sent.index, rule, conf), Relation(o, p, s, sent.index, rule, conf)))
             continue
         dates = find_dates(doc.text, sent.start, sent.end, doc_date)
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
@@ -88,7 +90,8 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def _words_between(text: str, start: int, end: int) -> int:
-    return len(re.findall(r"[\w'-]+", text[start:end]))
+    """Words in a gap, articles not counted."""
+    return len([w for w in re.findall(r"[\w'-]+", text[start:end]) if w.lower() not in ("the", "a", "an")])
 
 
 def _before(text: str, groups, pos: int, limit: int, sent_start: int):
@@ -173,10 +176,15 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
         if subject and len(subject) >= 2:
             yield from _symmetric(subject, p, rule.confidence)
     elif rule.voice == "fronted":
-        agent = _after(text, groups, end, 0)
-        if agent:
-            rest = [g for g in groups if g[0].start >= agent[-1].end]
-            target = _after(text, rest, agent[-1].end, 3) if rest else None
+        group = _after(text, groups, end, 0)
+        if group:
+            # "Under the guidance of A and B, the C ...": the agents end at the first bare comma
+            cut = next((k for k in range(1, len(group)) if "," in text[group[k - 1].end:group[k].start]
+                        and "and" not in text[group[k - 1].end:group[k].start]), len(group))
+            agent, target = group[:cut], group[cut:]
+            if not target:
+                rest = [g for g in groups if g[0].start >= agent[-1].end]
+                target = _after(text, rest, agent[-1].end, 3) if rest else None
             if target:
                 yield from _pairs(agent, target, p, rule.confidence)
 

@@ -1,0 +1,142 @@
+"""The `kg` command line: a thin layer over the library.
+
+Exit codes: 0 done; 1 bad input or nothing could be built; 2 a check ran and
+found problems (eval below --min-f1); 3 built, but some documents were skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import KgError
+
+app = typer.Typer(help="policy-kg: turn policy texts into a knowledge graph with sentence-level evidence.",
+                  no_args_is_help=True, add_completion=False)
+lexicon_app = typer.Typer(help="Inspect and check the lexicon.", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
+
+EXIT_SKIPPED = 3
+
+
+def _fail(exc: KgError) -> typer.Exit:
+    typer.echo(f"Error: {exc}", err=True)
+    return typer.Exit(code=exc.exit_code)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (.txt, .md). Default: seeds/")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+    date: Annotated[str | None, typer.Option(help="Document date (YYYY, YYYY-MM or YYYY-MM-DD) for relative dates.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Decode every file with this encoding (e.g. gb18030, cp1252).")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = 200 * 1024 * 1024,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Build the knowledge graph: writes OUT/graph.ttl and OUT/graph.trig atomically."""
+    from .pipeline import build_to
+
+    logging.basicConfig(level=logging.ERROR, format="Warning: %(message)s")
+    if not paths:
+        if not Path("seeds").is_dir():
+            raise _fail(KgError("No paths given and there is no seeds/ folder here. Pass files or folders: kg build PATH..."))
+        paths = [Path("seeds")]
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            if total >= 20:
+                typer.echo(f"\r{done}/{total} documents", nl=done == total, err=True)
+    try:
+        result = build_to(out, paths, date=date, encoding=encoding, max_bytes=max_bytes, progress=progress)
+    except KgError as exc:
+        raise _fail(exc) from None
+    for skipped in result.skipped:
+        typer.echo(f"Skipped: {skipped.reason}", err=True)
+    if not quiet:
+        classes = ", ".join(f"{c} {n}" for c, n in sorted(result.entities_by_class.items()))
+        predicates = ", ".join(f"{p} {n}" for p, n in sorted(result.relations_by_predicate.items()))
+        typer.echo(f"Built {result.documents} document(s), {result.sentences} sentences, {result.words:,} words "
+                   f"in {result.seconds:.2f} s")
+        typer.echo(f"Entities ({sum(result.entities_by_class.values())}): {classes}")
+        typer.echo(f"Relations ({sum(result.relations_by_predicate.values())}): {predicates}")
+        typer.echo("Wrote " + ", ".join(str(p) for p in result.outputs))
+    if result.skipped:
+        raise typer.Exit(code=EXIT_SKIPPED)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[list[Path], typer.Argument(help="Gold annotation files (YAML), e.g. tests/gold/*.yaml")],
+    graph: Annotated[Path | None, typer.Option(help="A built graph.trig or graph.ttl; default: build the gold documents now.")] = None,
+    explain: Annotated[bool, typer.Option(help="List each missed and wrong relation with its evidence.")] = False,
+    min_f1: Annotated[float, typer.Option(help="Exit 2 when the overall relation F1 is below this.")] = 0.0,
+) -> None:
+    """Precision, recall and F1 of entities and relations against gold annotations."""
+    from .evaluate import Score, evaluate, load_gold
+    from .pipeline import build
+
+    try:
+        golds = [load_gold(p) for p in gold]
+        if graph is not None:
+            from .graph import new_dataset
+            if not graph.is_file():
+                raise KgError(f"{graph} does not exist. Build it first: kg build")
+            ds = new_dataset()
+            ds.parse(graph, format="ox-trig" if graph.suffix == ".trig" else "ox-turtle")
+        else:
+            ds = build([Path(g.document) for g in golds]).dataset
+        reports = [evaluate(g, ds, explain) for g in golds]
+    except KgError as exc:
+        raise _fail(exc) from None
+    totals = {split: (Score(), Score(), Score()) for split in sorted({r.split for r in reports})}
+    typer.echo(f"{'document':44} {'split':8} {'ent P':>6} {'ent R':>6} {'rel P':>6} {'rel R':>6} {'rel F1':>6} {'relax F1':>8} {'dates':>6}")
+    for r in reports:
+        dates = f"{r.dates_right}/{r.dates_stated}"
+        typer.echo(f"{Path(r.document).name[:44]:44} {r.split:8} {r.entities.precision:6.2f} {r.entities.recall:6.2f} "
+                   f"{r.relations.precision:6.2f} {r.relations.recall:6.2f} {r.relations.f1:6.2f} {r.relaxed.f1:8.2f} {dates:>6}")
+        for total, score in zip(totals[r.split], (r.entities, r.relations, r.relaxed), strict=True):
+            total.tp += score.tp
+            total.fp += score.fp
+            total.fn += score.fn
+    for split, (ent, rel, relaxed) in totals.items():
+        typer.echo(f"{'ALL ' + split:44} {split:8} {ent.precision:6.2f} {ent.recall:6.2f} {rel.precision:6.2f} "
+                   f"{rel.recall:6.2f} {rel.f1:6.2f} {relaxed.f1:8.2f}")
+    for r in reports:
+        typer.echo(f"\n== {r.document}")
+        if r.duplicates:
+            typer.echo("  duplicate entities: " + "; ".join(r.duplicates))
+        typer.echo("  missed entities: " + ("; ".join(r.missed_entities) or "none"))
+        typer.echo("  missed relations:" + "".join(f"\n    - {m}" for m in r.missed) if r.missed else "  missed relations: none")
+        typer.echo("  wrong relations:" + "".join(f"\n    - {w}" for w in r.wrong) if r.wrong else "  wrong relations: none")
+        for line in r.explanations:
+            typer.echo(f"  * {line}")
+    overall = Score()
+    for _, rel, _ in totals.values():
+        overall.tp += rel.tp
+        overall.fp += rel.fp
+        overall.fn += rel.fn
+    if overall.f1 < min_f1:
+        typer.echo(f"Error: relation F1 {overall.f1:.2f} is below --min-f1 {min_f1:.2f}.", err=True)
+        raise typer.Exit(code=2)
+
+
+@lexicon_app.command("check")
+def lexicon_check() -> None:
+    """Load and check every lexicon and rule file; print counts by class."""
+    from collections import Counter
+
+    from .lexicon import load_lexicon
+    from .rules import mention_rules, relation_rules
+
+    try:
+        lexicon = load_lexicon()
+        mention_rules()
+        rules = relation_rules()
+    except KgError as exc:
+        raise _fail(exc) from None
+    counts = Counter(e.cls for e in lexicon.entries.values())
+    typer.echo("Lexicon OK: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + f"; {len(rules)} relation rules.")

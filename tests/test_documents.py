@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from kg.documents import Skipped, read_document, read_documents
+from kg.errors import InputError
+
+
+def test_utf8_bom_is_stripped(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfThe State Council issued a plan.")
+    doc = read_document(path)
+    assert not doc.text.startswith("\ufeff") and doc.encoding == "utf-8"
+
+
+def test_gb18030_chinese_is_decoded(tmp_path):
+    path = tmp_path / "zh.txt"
+    path.write_bytes("国务院发布了《中国制造2025》。工业和信息化部负责实施。".encode("gb18030"))
+    doc = read_document(path)
+    assert doc.encoding == "gb18030" and "国务院" in doc.text and "zh" in doc.languages
+
+
+def test_undecodable_file_names_file_and_suggests_encoding(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf\xe9 policy and the Minist\xe8re des Finances".encode("cp1252"))
+    with pytest.raises(InputError, match=r"latin\.txt.*--encoding"):
+        read_document(path)
+
+
+def test_explicit_encoding_is_used(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Café policy".encode("cp1252"))
+    assert read_document(path, encoding="cp1252").text == "Café policy"
+
+
+@pytest.mark.parametrize("content, reason", [(b"   \n\n ", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary")])
+def test_empty_and_binary_files_are_skipped_with_reason(tmp_path, content, reason):
+    (tmp_path / "bad.txt").write_bytes(content)
+    (tmp_path / "good.txt").write_text("The Ministry of Finance issued the Measures for Testing Things.")
+    items = list(read_documents([tmp_path]))
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert len(items) == 2 and len(skipped) == 1 and reason in skipped[0].reason and "bad.txt" in skipped[0].reason
+
+
+def test_front_matter_gives_title_and_date(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A plan\ndate: 2019-11-20\n---\nThe State Council issued a plan.\n")
+    doc = read_document(path)
+    assert (doc.title, doc.date, doc.date_source) == ("A plan", "2019-11-20", "metadata")
+    assert doc.text[doc.body_start:].startswith("The State Council")
+
+
+def test_date_option_overrides_and_is_checked(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Some text here.")
+    assert read_document(path, date="2016-05").date == "2016-05"
+    with pytest.raises(InputError, match="YYYY"):
+        read_document(path, date="May 2016")
+
+
+def test_missing_path_is_a_clear_error():
+    with pytest.raises(InputError, match="does not exist"):
+        list(read_documents([Path("/nonexistent/folder")]))
+
+
+def test_folders_are_read_recursively_and_sorted(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.md").write_text("Second text.")
+    (tmp_path / "one.txt").write_text("First text.")
+    (tmp_path / "skip.csv").write_text("a,b")
+    docs = list(read_documents([tmp_path]))
+    assert [Path(d.source).name for d in docs] == ["two.md", "one.txt"] or [Path(d.source).name for d in docs] == ["one.txt", "two.md"]
+    assert len(docs) == 2
