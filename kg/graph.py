@@ -56,7 +56,7 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
         An rdflib Dataset on the Oxigraph store.
     """
     ds = new_dataset()
-    default = ds.default_context
+    default = ds.default_graph
     for triple in ontology_graph():
         default.add(triple)
     for ex in extractions:
@@ -65,7 +65,7 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
         g = ds.graph(doc_iri)
         quads = []
 
-        def add(s, p, o):
+        def add(s, p, o, quads=quads, g=g):
             quads.append((s, p, o, g))
 
         add(doc_iri, RDF.type, DCTERMS.BibliographicResource)

@@ -1,0 +1,53 @@
+"""Benchmark: wall time of `kg build` on the seed (Python start included) and
+extraction throughput in words per second. Prints numbers; asserts nothing.
+
+    python tests/benchmarks/bench_build.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    walls = []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(args.runs + 1):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "kg", "build", str(ROOT / "seeds"), "--out", out, "-q"], check=True)
+            walls.append(time.perf_counter() - start)
+    walls = walls[1:]  # the first run warms the file cache
+    sys.path.insert(0, str(ROOT))
+    from kg.documents import read_document
+    from kg.lexicon import load_lexicon
+    from kg.pipeline import extract_document
+
+    lexicon = load_lexicon()
+    docs = [read_document(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    words = sum(len(d.text.split()) for d in docs)
+    extract_document(docs[0], lexicon)  # warm caches (rules, regexes)
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        for d in docs:
+            extract_document(d, lexicon)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"kg build on seeds/ (whole process): median {statistics.median(walls):.2f} s, "
+          f"min {min(walls):.2f} s, max {max(walls):.2f} s over {len(walls)} runs")
+    print(f"extraction stages: {words} words in {median * 1000:.1f} ms median -> {words / median:,.0f} words/s")
+
+
+if __name__ == "__main__":
+    main()
