@@ -1,13 +1,15 @@
 """The `kg` command line: a thin layer over the library.
 
-Exit codes: 0 done; 1 bad input or nothing could be built; 2 a check ran and
-found problems (eval below --min-f1); 3 built, but some documents were skipped.
+Exit codes: 0 done; 1 bad input or nothing could be built (or a refused or
+malformed query); 2 a check ran and found problems (eval below --min-f1);
+3 built, but some documents were skipped; 4 a query ran past its time limit.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -122,6 +124,52 @@ def eval_(
     if overall.f1 < min_f1:
         typer.echo(f"Error: relation F1 {overall.f1:.2f} is below --min-f1 {min_f1:.2f}.", err=True)
         raise typer.Exit(code=2)
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A named query (see --list) or a .rq file.")] = None,
+    expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL text to run instead of a named query.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, bound safely to ?NAME (repeatable).")] = None,
+    graph: Annotated[Path, typer.Option(help="The graph to query (default: the last build).")] = Path("out/graph.trig"),
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
+    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (exit 4).")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Return at most this many rows; a notice says when more were cut.")] = 10_000,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries with their titles.")] = False,
+) -> None:
+    """Run a read-only SPARQL query on the graph: SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    from .queries import NamedQuery, find_query, list_queries, open_store, run_query
+    from .results import format_result
+
+    try:
+        if list_:
+            for q in list_queries():
+                params = f"  [{', '.join(q.parameters)}]" if q.parameters else ""
+                typer.echo(f"{q.name:20} {q.title}{params}")
+            return
+        if (name is None) == (expression is None):
+            raise KgError("Give a query name, a .rq file, or -e 'SPARQL' (one of them). See: kg query --list")
+        chosen = NamedQuery("-e", expression) if expression is not None else find_query(name)
+        params = {}
+        for item in param or []:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise typer.BadParameter(f"'{item}' is not NAME=VALUE.", param_hint="--param")
+            params[key.strip()] = value
+        result = run_query(open_store(graph), chosen, params, timeout=timeout, max_rows=max_rows)
+    except KgError as exc:
+        raise _fail(exc) from None
+    typer.echo(format_result(result, fmt.value), nl=False)
+    if result.truncated:
+        typer.echo(f"Note: results truncated at {max_rows:,} rows; raise --max-rows to see more.", err=True)
 
 
 @lexicon_app.command("check")

@@ -1,0 +1,329 @@
+"""Find, check and run SPARQL queries: the named ones in queries/, a file, or text.
+
+Queries are read-only: after parsing, SERVICE, FROM / FROM NAMED and every
+update (LOAD, INSERT, DELETE, CLEAR, DROP...) are refused before anything runs.
+Parameters are bound by substitution on the parsed query, never by pasting
+text. A query runs in a forked child with a time and memory limit, and its
+rows are capped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError, KgError
+from .ontology import KGR_NS
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+MEMORY_LIMIT = 2 * 1024**3
+_HEADER = re.compile(r"^#\s*(title|answers|parameters|example)\s*:\s*(.*)$", re.I)
+_PARAM_LINE = re.compile(r"^#\s+-\s*(\w+)\s*(?:\(optional\))?\s*:?\s*(.*)$")
+
+
+class QueryRefused(KgError):
+    """The query asks for something policy-kg never does (network, files, updates)."""
+
+
+class QueryTimeout(KgError):
+    """The query ran past its time limit and was stopped."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    text: str
+    title: str = ""
+    answers: str = ""
+    parameters: dict[str, str] = field(default_factory=dict)  # name -> description
+    optional: frozenset[str] = frozenset()
+    example: str = ""
+    source: str = "-e"
+
+
+@dataclass
+class QueryResult:
+    kind: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[tuple | None]] = field(default_factory=list)  # terms as (type, value, lang, datatype)
+    boolean: bool | None = None
+    turtle: str = ""
+    truncated: bool = False
+
+
+def queries_folder() -> Path:
+    """queries/ of the project: next to the package when installed in place, else the working directory."""
+    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (base / "queries").is_dir():
+            return base / "queries"
+    raise InputError("No queries/ folder found. Run from the project folder or pass a .rq file.")
+
+
+def parse_header(name: str, text: str, source: str) -> NamedQuery:
+    fields: dict[str, str] = {}
+    params: dict[str, str] = {}
+    optional: set[str] = set()
+    in_params = False
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if match:
+            key = match.group(1).lower()
+            fields[key] = match.group(2).strip()
+            in_params = key == "parameters"
+            continue
+        param = _PARAM_LINE.match(line)
+        if in_params and param:
+            params[param.group(1)] = param.group(2).strip()
+            if "(optional)" in line:
+                optional.add(param.group(1))
+    return NamedQuery(name, text, fields.get("title", ""), fields.get("answers", ""), params, frozenset(optional),
+                      fields.get("example", ""), source)
+
+
+def example_params(query: NamedQuery) -> dict[str, str]:
+    """The --param values of the query's example line (for tests and benchmarks)."""
+    import shlex
+
+    words = shlex.split(query.example) if query.example else []
+    out = {}
+    for flag, value in zip(words, words[1:], strict=False):
+        if flag in ("--param", "-p"):
+            key, _, val = value.partition("=")
+            out[key] = val
+    return out
+
+
+def list_queries(folder: Path | None = None) -> list[NamedQuery]:
+    folder = folder or queries_folder()
+    return [load_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def load_query_file(path: Path) -> NamedQuery:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read: {exc.strerror}.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 (invalid byte at offset {exc.start}). Save it as UTF-8.") from None
+    return parse_header(path.stem, text, str(path))
+
+
+def find_query(name_or_path: str, folder: Path | None = None) -> NamedQuery:
+    """A named query (queries/NAME.rq) or a .rq file."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        return load_query_file(path)
+    folder = folder or queries_folder()
+    candidate = folder / f"{name_or_path}.rq"
+    if candidate.is_file():
+        return load_query_file(candidate)
+    names = ", ".join(q.name for q in list_queries(folder))
+    raise InputError(f"No query named '{name_or_path}'. Available names: {names}. Or pass a .rq file or -e 'SPARQL'.")
+
+
+def check_query(text: str, source: str = "query") -> str:
+    """Parse ``text`` and refuse anything that is not a read-only local query.
+
+    Returns:
+        The query form: SELECT, ASK, CONSTRUCT or DESCRIBE.
+
+    Raises:
+        QueryRefused: SERVICE, FROM/FROM NAMED or an update; the message names the clause.
+        InputError: a syntax error, with line and column.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            raise InputError(f"{source} does not parse (line {exc.lineno}, column {exc.col}): {exc.msg}.") from None
+        ops = [op.name for op in update.request] if hasattr(update, "request") else []
+        clause = ops[0].upper() if ops else "UPDATE"
+        raise QueryRefused(f"{source} is a SPARQL update ({_clause_name(clause)}); policy-kg queries are read-only. "
+                           "Use SELECT, ASK, CONSTRUCT or DESCRIBE.") from None
+    names = _node_names(tree, set())
+    if "ServiceGraphPattern" in names:
+        raise QueryRefused(f"{source} uses SERVICE, which would query another endpoint over the network; "
+                           "policy-kg answers from its own graph only. Remove the SERVICE clause.")
+    if "DatasetClause" in names:
+        raise QueryRefused(f"{source} uses FROM or FROM NAMED, which would load another graph (a file or URL); "
+                           "policy-kg answers from its own graph only. Remove the clause; use GRAPH to pick a document.")
+    for kind in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
+        if kind in names:
+            return kind.removesuffix("Query").upper()
+    raise InputError(f"{source} is not a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+
+
+def _clause_name(op: str) -> str:
+    return {"INSERTDATA": "INSERT DATA", "DELETEDATA": "DELETE DATA", "DELETEWHERE": "DELETE WHERE",
+            "MODIFY": "DELETE/INSERT"}.get(op, op)
+
+
+def _node_names(node, acc: set[str]) -> set[str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        acc.add(node.name)
+        for value in node.values():
+            _node_names(value, acc)
+    elif isinstance(node, list | tuple) or hasattr(node, "asList"):
+        for value in node:
+            _node_names(value, acc)
+    return acc
+
+
+def bind_parameters(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variable, ox.Literal | ox.NamedNode]:
+    """Values for the query's variables: IRIs when written <...> or kgr:..., literals otherwise.
+
+    Raises:
+        InputError: a parameter the query does not declare, or a required one missing.
+    """
+    declared = set(query.parameters)
+    unknown = set(params) - declared
+    if declared and unknown:  # a query without a parameters header accepts any variable
+        raise InputError(f"Query '{query.name}' has no parameter {sorted(unknown)}. Its parameters: {', '.join(sorted(declared))}.")
+    missing = declared - set(params) - set(query.optional)
+    if missing:
+        raise InputError(f"Query '{query.name}' needs --param {sorted(missing)[0]}=VALUE ({query.parameters[sorted(missing)[0]]}).")
+    out: dict[ox.Variable, ox.Literal | ox.NamedNode] = {}
+    for name, value in params.items():
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise InputError(f"--param {name}=...: a parameter name is a SPARQL variable name (letters, digits, _).")
+        if value.startswith("<") and value.endswith(">"):
+            term: ox.Literal | ox.NamedNode = ox.NamedNode(value[1:-1])
+        elif value.startswith("kgr:"):
+            term = ox.NamedNode(KGR_NS + value[4:])
+        else:
+            term = ox.Literal(value)
+        out[ox.Variable(name)] = term
+    return out
+
+
+def open_store(graph: Path) -> ox.Store:
+    """An in-memory Oxigraph store loaded from a built graph.trig (or .ttl)."""
+    if not graph.is_file():
+        raise InputError(f"{graph} does not exist. Build the graph first: kg build")
+    store = ox.Store()
+    fmt = ox.RdfFormat.TRIG if graph.suffix == ".trig" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(path=str(graph), format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(f"{graph} cannot be read as RDF: {exc}. Rebuild it: kg build") from None
+    return store
+
+
+def run_query(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None, *,
+              timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS) -> QueryResult:
+    """Check and run a query in a child process with a time and memory limit.
+
+    Raises:
+        QueryRefused, InputError: before anything runs.
+        QueryTimeout: the query ran past ``timeout`` seconds.
+    """
+    kind = check_query(query.text, query.source if query.source != "-e" else "the query")
+    substitutions = bind_parameters(query, params or {})
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(sender, store, query.text, kind, substitutions, max_rows), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"The query ran for more than {timeout:g} s and was stopped. "
+                               "Narrow it (LIMIT, more specific patterns) or raise --timeout.")
+        status, payload = receiver.recv()
+    except EOFError:
+        raise KgError("The query process ended without an answer (out of memory?). Narrow the query.") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if status == "error":
+        raise InputError(payload)
+    _drop_columns(payload, set(query.parameters))
+    return payload
+
+
+def _drop_columns(result: QueryResult, names: set[str]) -> None:
+    """Parameters are projected so that they can be substituted; they are not output columns."""
+    keep = [k for k, v in enumerate(result.variables) if v not in names]
+    if len(keep) != len(result.variables):
+        result.variables = [result.variables[k] for k in keep]
+        result.rows = [[row[k] for k in keep] for row in result.rows]
+
+
+def _child(sender, store: ox.Store, text: str, kind: str, substitutions, max_rows: int) -> None:
+    try:
+        soft = MEMORY_LIMIT + _current_vm()
+        resource.setrlimit(resource.RLIMIT_AS, (soft, soft))
+    except (ValueError, OSError):
+        pass
+    try:
+        answer = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        result = QueryResult(kind)
+        if isinstance(answer, ox.QueryBoolean):
+            result.boolean = bool(answer)
+        elif isinstance(answer, ox.QuerySolutions):
+            result.variables = [v.value for v in answer.variables]
+            for n, solution in enumerate(answer):
+                if n >= max_rows:
+                    result.truncated = True
+                    break
+                result.rows.append([_term(solution[v]) for v in result.variables])
+        else:
+            triples = []
+            for n, triple in enumerate(answer):
+                if n >= max_rows:
+                    result.truncated = True
+                    break
+                triples.append(triple)
+            result.turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                                         prefixes={"kg": "https://w3id.org/policy-kg/ns#", "kgr": KGR_NS}).decode()
+        sender.send(("ok", result))
+    except Exception as exc:  # noqa: BLE001 - every failure must reach the parent as a message
+        message = str(exc)
+        if "SELECT projection" in message:
+            message += ". A --param variable must appear in the SELECT clause."
+        sender.send(("error", f"The query failed: {message}"))
+    finally:
+        sender.close()
+        os._exit(0)
+
+
+def _current_vm() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def _term(term) -> tuple | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    datatype = term.datatype.value if term.datatype else None
+    if term.language or datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    return ("literal", term.value, term.language, datatype)
