@@ -146,7 +146,7 @@ def query(
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their titles.")] = False,
 ) -> None:
     """Run a read-only SPARQL query on the graph: SELECT, ASK, CONSTRUCT or DESCRIBE."""
-    from .queries import NamedQuery, find_query, list_queries, open_store, run_query
+    from .queries import NamedQuery, find_query, list_queries, run_query
     from .results import format_result
 
     try:
@@ -164,7 +164,9 @@ def query(
             if not sep:
                 raise typer.BadParameter(f"'{item}' is not NAME=VALUE.", param_hint="--param")
             params[key.strip()] = value
-        result = run_query(open_store(graph), chosen, params, timeout=timeout, max_rows=max_rows)
+        if not graph.is_file():
+            raise KgError(f"{graph} does not exist. Build the graph first: kg build")
+        result = run_query(graph, chosen, params, timeout=timeout, max_rows=max_rows)
     except KgError as exc:
         raise _fail(exc) from None
     typer.echo(format_result(result, fmt.value), nl=False)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, KgError
-from .ontology import KGR_NS
+from .ontology import KG_NS, KGR_NS
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
@@ -204,6 +204,14 @@ def bind_parameters(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variab
         raise InputError(f"Query '{query.name}' needs --param {sorted(missing)[0]}=VALUE ({query.parameters[sorted(missing)[0]]}).")
     out: dict[ox.Variable, ox.Literal | ox.NamedNode] = {}
     for name, value in params.items():
+        # ?NAME_en / ?NAME_zh: the value as an English or Chinese label, so that a
+        # query can look labels up by index instead of scanning them.
+        for lang in ("en", "zh"):
+            if f"?{name}_{lang}" in query.text:
+                out[ox.Variable(f"{name}_{lang}")] = ox.Literal(value, language=lang)
+        # ?NAME_kg: the value as a term of the ontology (a class or relation name)
+        if f"?{name}_kg" in query.text and re.fullmatch(r"[A-Za-z]\w*", value):
+            out[ox.Variable(f"{name}_kg")] = ox.NamedNode(KG_NS + value)
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise InputError(f"--param {name}=...: a parameter name is a SPARQL variable name (letters, digits, _).")
         if value.startswith("<") and value.endswith(">"):
@@ -229,9 +237,12 @@ def open_store(graph: Path) -> ox.Store:
     return store
 
 
-def run_query(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None, *,
+def run_query(store: ox.Store | Path, query: NamedQuery, params: dict[str, str] | None = None, *,
               timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS) -> QueryResult:
     """Check and run a query in a child process with a time and memory limit.
+
+    ``store`` may be a graph file: the child then loads it itself, so the parent
+    forks nothing large (the CLI does this).
 
     Raises:
         QueryRefused, InputError: before anything runs.
@@ -258,7 +269,7 @@ def run_query(store: ox.Store, query: NamedQuery, params: dict[str, str] | None 
         receiver.close()
     if status == "error":
         raise InputError(payload)
-    _drop_columns(payload, set(query.parameters))
+    _drop_columns(payload, set(query.parameters) | {f"{p}_{suffix}" for p in query.parameters for suffix in ("en", "zh", "kg")})
     return payload
 
 
@@ -270,13 +281,15 @@ def _drop_columns(result: QueryResult, names: set[str]) -> None:
         result.rows = [[row[k] for k in keep] for row in result.rows]
 
 
-def _child(sender, store: ox.Store, text: str, kind: str, substitutions, max_rows: int) -> None:
+def _child(sender, store: ox.Store | Path, text: str, kind: str, substitutions, max_rows: int) -> None:
     try:
         soft = MEMORY_LIMIT + _current_vm()
         resource.setrlimit(resource.RLIMIT_AS, (soft, soft))
     except (ValueError, OSError):
         pass
     try:
+        if isinstance(store, Path):
+            store = open_store(store)
         answer = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
         result = QueryResult(kind)
         if isinstance(answer, ox.QueryBoolean):
@@ -299,7 +312,7 @@ def _child(sender, store: ox.Store, text: str, kind: str, substitutions, max_row
                                          prefixes={"kg": "https://w3id.org/policy-kg/ns#", "kgr": KGR_NS}).decode()
         sender.send(("ok", result))
     except Exception as exc:  # noqa: BLE001 - every failure must reach the parent as a message
-        message = str(exc)
+        message = str(exc).removeprefix("Error: ")
         if "SELECT projection" in message:
             message += ". A --param variable must appear in the SELECT clause."
         sender.send(("error", f"The query failed: {message}"))
