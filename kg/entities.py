@@ -48,6 +48,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
         found.extend(_sentence_mentions(doc.text, sent, lexicon, rules))
     found = _gazetteer_pass(doc.text, sentences, found)
     found = _definite_references(doc.text, sentences, found, rules)
+    found = _speaker_references(doc.text, sentences, found, rules, lexicon)
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
@@ -409,4 +410,52 @@ def _definite_references(text: str, sentences: list[Sentence], mentions: list[Me
             ref = previous[-1]
             out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
                                sent.index, zh=ref.zh, country=ref.country))
+    return out
+
+
+def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, bool] | None:
+    """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance),
+    and whether the post is a deputy's; None when the post names no known body."""
+    match = re.match(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$", title)
+    if not match or match.group(1) not in rules.leading_titles or not match.group(3):
+        return None
+    deputy = match.group(1).startswith(("Vice", "Deputy"))
+    name = f"{rules.title_bodies.get(match.group(1), '')} {match.group(2)} {match.group(3)}".strip()
+    tokens = tokenize(name)
+    found = lexicon.match_tokens(name, tokens, 0) if tokens else None
+    if found and found.end == len(name):
+        return found.entry.key, deputy
+    inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and match.group(3).lower() in m.name.lower()]
+    return (inside[0].key, deputy) if inside else None
+
+
+_WE = re.compile(r"\b(?:we|our (?:department|ministry|commission|agency|bureau|administration|government|office))\b", re.I)
+
+
+def _speaker_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
+                        lexicon: Lexicon) -> list[Mention]:
+    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post)."""
+    bodies: dict[str, Mention] = {}
+    by_key = {m.key: m for m in mentions if m.cls in ("GovernmentBody", "Organization")}
+    for m in mentions:
+        if m.cls == "Person" and m.title and m.name not in bodies:
+            body = body_of_title(m.title, mentions, rules, lexicon)
+            if body and (body[0] in by_key or body[0][4:] in lexicon.entries):
+                ref = by_key.get(body[0])
+                entry = lexicon.entries.get(body[0][4:]) if body[0].startswith("lex:") else None
+                bodies[m.name] = ref or Mention(0, 0, "", entry.cls, body[0], entry.name, "lexicon", 0, zh=entry.zh,
+                                                country=entry.country)
+    if not bodies:
+        return mentions
+    spans = [(m.start, m.end) for m in mentions]
+    out = list(mentions)
+    for sent in sentences:
+        body = bodies.get(sent.speaker or "")
+        if body is None or sent.language == "zh":
+            continue
+        for match in _WE.finditer(text, sent.start, sent.end):
+            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
+                continue
+            out.append(Mention(match.start(), match.end(), match.group(0), body.cls, body.key, body.name,
+                               "coref.speaker.v1", sent.index, zh=body.zh, country=body.country))
     return out

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .dates import find_dates
-from .lexicon import Lexicon, tokenize
+from .entities import body_of_title
+from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
 from .rules import MentionRules, RelationRule
@@ -25,6 +26,8 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have bee
 _PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
 _HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unless)\b", re.I)
+# "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
+_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 
@@ -166,7 +169,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
             yield from _symmetric(members[:2], p, rule.confidence)
     elif rule.voice == "with":
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
-        with_match = re.compile(r"\bwith\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:in\s+)?").search(text, end, min(sent.end, end + 60))
+        with_match = _WITH.search(text, end, min(sent.end, end + 60))
         if subject and with_match:
             obj = _after(text, groups, with_match.end(), 0)
             if obj:
@@ -207,22 +210,10 @@ def _goal_relations(ms: list[Mention]):
 def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
     """ "<person>, Minister of X" : the person leads the Ministry of X."""
     for person in (m for m in ms if m.cls == "Person" and m.title):
-        match = re.match(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$", person.title)
-        if not match or match.group(1) not in rules.leading_titles:
-            continue
-        conf = 0.75 if match.group(1).startswith(("Vice", "Deputy")) else 0.85
-        if match.group(3):
-            body_word = rules.title_bodies.get(match.group(1), "")
-            name = f"{body_word} {match.group(2)} {match.group(3)}".strip()
-            tokens = tokenize(name)
-            found = lexicon.match_tokens(name, tokens, 0) if tokens else None
-            if found and found.end == len(name):
-                yield person.key, "leads", found.entry.key, "leads.title.v1", conf, person.start
-                continue
-            inside = [e for e in entities if e.cls in ACTOR_CLASSES and e.cls != "Person"
-                      and match.group(3).lower() in e.name.lower()]
-            if inside:
-                yield person.key, "leads", inside[0].key, "leads.title.v1", conf, person.start
+        body = body_of_title(person.title, entities, rules, lexicon)
+        if body:
+            key, deputy = body
+            yield person.key, "leads", key, "leads.title.v1", 0.75 if deputy else 0.85, person.start
 
 
 def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):

@@ -32,7 +32,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
     """
     out: list[Sentence] = []
     paragraph = -1
-    pos = doc.body_start
+    current_speaker = None  # an interview answer runs on over paragraphs until the next turn or heading
     for line_match in re.finditer(r"[^\n]+", doc.text[doc.body_start:]):
         start = doc.body_start + line_match.start()
         end = doc.body_start + line_match.end()
@@ -47,16 +47,16 @@ def split_sentences(doc: Document) -> list[Sentence]:
         if stripped.startswith("#") or _looks_like_heading(stripped):
             hstart = start + (len(stripped) - len(stripped.lstrip("#").lstrip()))
             out.append(Sentence(doc.id, len(out), hstart, end, doc.text[hstart:end], paragraph, "heading", None, language))
+            current_speaker = None
             continue
         speaker = None
         turn = (_CJK_TURN if language == "zh" else _TURN).match(doc.text, start, end)
         if turn and len(turn.group(1).split()) <= 4:
-            speaker = turn.group(1).strip()
+            speaker = current_speaker = turn.group(1).strip()
+        speaker = speaker or current_speaker
         for s_start, s_end in _sentence_spans(doc.text, start, end):
             kind = "turn" if speaker else "text"
             out.append(Sentence(doc.id, len(out), s_start, s_end, doc.text[s_start:s_end], paragraph, kind, speaker, language))
-        pos = end
-    del pos
     return out
 
 

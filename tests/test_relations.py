@@ -5,7 +5,8 @@ import pytest
 
 def _facts(extraction):
     names = {m.key: m.name for m in extraction.mentions}
-    names.update({f"lex:{c}": c for c in ("CN", "DE", "FR", "US")})
+    for code in ("CN", "DE", "FR", "US"):
+        names.setdefault(f"lex:{code}", code)
     names["lex:mofcom"] = "Ministry of Commerce"
     return {(names.get(r.subject, r.subject), r.predicate, names.get(r.object, r.object)) for r in extraction.relations
             if r.predicate != "country" and r.predicate != "locatedIn"}
@@ -38,6 +39,10 @@ MOF, MOST, NDRC = "Ministry of Finance", "Ministry of Science and Technology", "
     ("leads.title.v1", "Zhao Lifeng, Minister of Commerce, spoke.", {("Zhao Lifeng", "leads", "Ministry of Commerce")}),
     ("goal.policy.v1", "The Measures for Rural Credit Pilots aim to support green development.",
      {("Measures for Rural Credit Pilots", "hasGoal", "green manufacturing")}),
+    ("cooperates.with.v1", "The Ministry of Commerce carried out exchanges with the industry in Chile and Peru.",
+     {("Ministry of Commerce", "cooperatesWith", "Chile"), ("Ministry of Commerce", "cooperatesWith", "Peru")}),
+    ("signed.active.v1", "Zhao Lifeng, Minister of Commerce, spoke.\nZhao Lifeng: Last year we signed the Memorandum on Fishing Quotas.",
+     {("Ministry of Commerce", "signed", "Memorandum on Fishing Quotas")}),  # "we" is the speaker's ministry
     ("cooperates.adjective.v1", "Franco-German cooperation deepened.", {("FR", "cooperatesWith", "DE"), ("DE", "cooperatesWith", "FR")}),
 ])
 def test_relations_table(extract, rule, text, expected):

@@ -36,3 +36,9 @@ def test_interview_turns_and_headings_are_recognised():
     assert sents[0].kind == "heading"
     assert (sents[1].kind, sents[1].speaker) == ("turn", "Reporter Wang")
     assert [s.speaker for s in sents[2:]] == ["Zhang San", "Zhang San"]
+
+
+def test_an_answer_keeps_its_speaker_over_paragraphs_until_the_next_heading():
+    doc = make_document("Zhang San: We signed it.\nIt works well.\nNext steps\nNo speaker here.")
+    sents = split_sentences(doc)
+    assert [s.speaker for s in sents] == ["Zhang San", "Zhang San", None, None]
