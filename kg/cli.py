@@ -174,6 +174,59 @@ def query(
         typer.echo(f"Note: results truncated at {max_rows:,} rows; raise --max-rows to see more.", err=True)
 
 
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    all = "all"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format, or all of them.")] = ExportFormat.all,
+    graph: Annotated[Path, typer.Option(help="The graph to export (default: the last build).")] = Path("out/graph.trig"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the exported files.")] = Path("out/export"),
+) -> None:
+    """Export the graph for other tools: RDF (Turtle, TriG, N-Quads, N-Triples, JSON-LD), GraphML, GEXF, CSV."""
+    from .export import FORMATS, export_graph, write_atomically
+    from .queries import open_store
+
+    try:
+        store = open_store(graph)
+        files: dict[str, bytes] = {}
+        for name in FORMATS if fmt is ExportFormat.all else (fmt.value,):
+            files.update(export_graph(store, name))
+        written = write_atomically(out, files)
+    except KgError as exc:
+        raise _fail(exc) from None
+    typer.echo("Wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def validate(
+    graph: Annotated[Path, typer.Argument(help="A graph.trig or graph.ttl (default: the last build).")] = Path("out/graph.trig"),
+) -> None:
+    """Check a graph against the contract's SHACL shapes; exit 0 when it conforms, 2 when not."""
+    from .validate import validate_graph
+
+    try:
+        violations = validate_graph(graph)
+    except KgError as exc:
+        raise _fail(exc) from None
+    if not violations:
+        typer.echo(f"{graph} conforms to the contract's shapes (kg/data/shapes.ttl).")
+        return
+    typer.echo(f"{graph} does not conform: {len(violations)} violation(s).")
+    for violation in violations:
+        typer.echo(f"  - {violation}")
+    raise typer.Exit(code=2)
+
+
 @lexicon_app.command("check")
 def lexicon_check() -> None:
     """Load and check every lexicon and rule file; print counts by class."""

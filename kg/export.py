@@ -1,15 +1,22 @@
-"""Serialise the Dataset to Turtle and TriG and write outputs atomically."""
+"""Serialise the graph: the build's Turtle and TriG, the export formats for other tools,
+and atomic writing of every output."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import re
 import tempfile
+from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import OutputError
-from .graph import merged_graph
+from .graph import PREFIXES, merged_graph
 
 
 def serialize_outputs(ds: Dataset) -> dict[str, bytes]:
@@ -61,3 +68,121 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError:
         pass  # some filesystems cannot fsync a directory; the renames are done
     return [out_dir / name for name in sorted(files)]
+
+
+# ---- Exports for other tools (kg export) -----------------------------------
+
+FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf", "csv")
+
+
+def export_graph(store: ox.Store, fmt: str) -> dict[str, bytes]:
+    """The files of one export format, as bytes; the same graph gives the same bytes.
+
+    RDF formats are written from sorted triples or quads; no blank nodes occur
+    (statement and document nodes have hash-based IRIs).
+    """
+    if fmt == "turtle":
+        return {"graph.ttl": ox.serialize(_sorted_triples(store), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)}
+    if fmt == "trig":
+        return {"graph.trig": ox.serialize(_sorted_quads(store), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)}
+    if fmt == "nquads":
+        return {"graph.nq": ox.serialize(_sorted_quads(store), format=ox.RdfFormat.N_QUADS)}
+    if fmt == "ntriples":
+        return {"graph.nt": ox.serialize(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)}
+    if fmt == "jsonld":
+        return {"graph.jsonld": _jsonld(store)}
+    if fmt in ("graphml", "gexf"):
+        return {f"graph.{fmt}": _network_file(store, fmt)}
+    if fmt == "csv":
+        return _csv_files(store)
+    raise OutputError(f"Unknown export format '{fmt}'. Known formats: {', '.join(FORMATS)}, all.")
+
+
+def _sorted_triples(store: ox.Store) -> list[ox.Triple]:
+    triples = {q.triple for q in store}
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    def key(q: ox.Quad):
+        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        return (graph, str(q.subject), str(q.predicate), str(q.object))
+    return sorted(store, key=key)
+
+
+def json_ld_context() -> dict:
+    """The published @context shipped with the package (kg/data/context.jsonld)."""
+    return json.loads(resources.files("kg.data").joinpath("context.jsonld").read_text(encoding="utf-8"))
+
+
+def _jsonld(store: ox.Store) -> bytes:
+    from rdflib import Graph
+
+    graph = Graph(store="Oxigraph")
+    graph.parse(data=ox.serialize(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES), format="ox-ntriples")
+    context = json_ld_context()["@context"]
+    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
+    nodes = sorted((n for n in nodes if isinstance(n, dict)), key=lambda n: str(n.get("id", n.get("@id", ""))))
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    out = {"@context": context, "@graph": nodes}  # the context inline, so that a processor reads it offline
+    return (json.dumps(out, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def _network_file(store: ox.Store, fmt: str) -> bytes:
+    import networkx as nx
+
+    from .network import to_networkx
+
+    graph = to_networkx(store)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer, encoding="utf-8")
+        return buffer.getvalue()
+    nx.write_gexf(graph, buffer, encoding="utf-8")
+    # networkx stamps today's date into GEXF; drop it so that the same graph gives the same bytes
+    return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue())
+
+
+_CSV_EDGES = """
+PREFIX kg: <https://w3id.org/policy-kg/ns#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?st ?s ?sl ?p ?o ?ol ?evidence ?source ?charStart ?charEnd ?date ?modality ?confidence ?rule WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?evidence ;
+      kg:charStart ?charStart ; kg:charEnd ?charEnd ; kg:confidence ?confidence ; kg:rule ?rule ; prov:wasDerivedFrom ?doc .
+  OPTIONAL { ?doc dcterms:source ?source }
+  OPTIONAL { ?st kg:date ?date }
+  OPTIONAL { ?st kg:modality ?modality }
+  OPTIONAL { ?s rdfs:label ?sl FILTER(LANG(?sl) = "en") }
+  OPTIONAL { ?o rdfs:label ?ol FILTER(LANG(?ol) = "en") }
+}"""
+
+
+def _csv_files(store: ox.Store) -> dict[str, bytes]:
+    from .network import to_networkx
+
+    graph = to_networkx(store)
+    nodes = io.StringIO()
+    writer = csv.writer(nodes, lineterminator="\r\n")
+    writer.writerow(["iri", "label", "label_zh", "class", "country", "documents"])
+    for iri, data in graph.nodes(data=True):
+        writer.writerow([iri, data["label"], data["label_zh"], data["cls"], data["country"], data["documents"]])
+    rows = []
+    for row in store.query(_CSV_EDGES, use_default_graph_as_union=True):
+        def v(name: str) -> str:
+            return "" if row[name] is None else row[name].value
+        rows.append([v("st"), v("s"), v("sl"), v("p").removeprefix("https://w3id.org/policy-kg/ns#"), v("o"), v("ol"),
+                     v("evidence"), v("source"), v("charStart"), v("charEnd"), v("date"), v("modality"),
+                     v("confidence"), v("rule")])
+    edges = io.StringIO()
+    writer = csv.writer(edges, lineterminator="\r\n")
+    writer.writerow(["statement", "subject", "subject_label", "predicate", "object", "object_label", "evidence",
+                     "document", "char_start", "char_end", "date", "modality", "confidence", "rule"])
+    writer.writerows(sorted(rows))
+    return {"nodes.csv": nodes.getvalue().encode("utf-8"), "edges.csv": edges.getvalue().encode("utf-8")}
