@@ -175,7 +175,7 @@ def _csv_files(store: ox.Store) -> dict[str, bytes]:
         writer.writerow([iri, data["label"], data["label_zh"], data["cls"], data["country"], data["documents"]])
     rows = []
     for row in store.query(_CSV_EDGES, use_default_graph_as_union=True):
-        def v(name: str) -> str:
+        def v(name: str, row=row) -> str:
             return "" if row[name] is None else row[name].value
         rows.append([v("st"), v("s"), v("sl"), v("p").removeprefix("https://w3id.org/policy-kg/ns#"), v("o"), v("ol"),
                      v("evidence"), v("source"), v("charStart"), v("charEnd"), v("date"), v("modality"),
