@@ -197,7 +197,7 @@ def export(
     from .queries import open_store
 
     try:
-        store = open_store(graph)
+        store = open_store(graph, merge=False)
         files: dict[str, bytes] = {}
         for name in FORMATS if fmt is ExportFormat.all else (fmt.value,):
             files.update(export_graph(store, name))

@@ -30,7 +30,7 @@ RDF_FORMATS = {"graph.ttl": ox.RdfFormat.TURTLE, "graph.trig": ox.RdfFormat.TRIG
 @pytest.fixture(scope="module")
 def seed_store(seed_build):
     _, out = seed_build
-    return open_store(out / "graph.trig")
+    return open_store(out / "graph.trig", merge=False)
 
 
 def _all_files(store):
@@ -129,7 +129,7 @@ def test_seed_graph_conforms_to_the_shapes(seed_build):
 
 def test_broken_graph_fails_naming_node_and_rule(tmp_path, seed_build):
     _, out = seed_build
-    store = open_store(out / "graph.trig")
+    store = open_store(out / "graph.trig", merge=False)
     kg = "https://w3id.org/policy-kg/ns#"
     evidence = next(iter(store.quads_for_pattern(None, ox.NamedNode(kg + "evidence"), None)))
     store.remove(evidence)
