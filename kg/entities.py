@@ -49,6 +49,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     found = _gazetteer_pass(doc.text, sentences, found)
     found = _definite_references(doc.text, sentences, found, rules)
     found = _speaker_references(doc.text, sentences, found, rules, lexicon)
+    found = _pair_references(doc.text, sentences, found)
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
@@ -458,4 +459,44 @@ def _speaker_references(text: str, sentences: list[Sentence], mentions: list[Men
                 continue
             out.append(Mention(match.start(), match.end(), match.group(0), body.cls, body.key, body.name,
                                "coref.speaker.v1", sent.index, zh=body.zh, country=body.country))
+    return out
+
+
+_PAIR = re.compile(r"\b(?:(the two)\s+|(both)\s+)(sides|parties|ministries|countries|governments|partners)\b", re.I)
+_PAIR_CLASSES = {"countries": ("Country",), "ministries": ("GovernmentBody",), "governments": ("GovernmentBody", "Country")}
+
+
+def _pair_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """ "the two sides", "both parties": the last two actors named together ("A and B").
+
+    The phrase is split into two mentions ("the two" | "sides"), one per referent, so
+    that the relation rules see a coordinated pair.
+    """
+    actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and not m.source.startswith("coref")),
+                    key=lambda m: m.start)
+    spans = [(m.start, m.end) for m in mentions]
+    out = list(mentions)
+    for sent in sentences:
+        if sent.language == "zh":
+            continue
+        for match in _PAIR.finditer(text, sent.start, sent.end):
+            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
+                continue
+            allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
+            pair = None
+            for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
+                if b.end > match.start() or a.sentence < sent.index - 8:
+                    if a.sentence < sent.index - 8:
+                        break
+                    continue
+                if a.key != b.key and a.cls in allowed and b.cls in allowed and \
+                        re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
+                    pair = (a, b)
+                    break
+            if pair is None:
+                continue
+            first_end = match.end(1) if match.group(1) else match.end(2)
+            for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
+                out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
+                                   sent.index, zh=ref.zh, country=ref.country))
     return out

@@ -43,6 +43,8 @@ MOF, MOST, NDRC = "Ministry of Finance", "Ministry of Science and Technology", "
      {("Ministry of Commerce", "cooperatesWith", "Chile"), ("Ministry of Commerce", "cooperatesWith", "Peru")}),
     ("signed.active.v1", "Zhao Lifeng, Minister of Commerce, spoke.\nZhao Lifeng: Last year we signed the Memorandum on Fishing Quotas.",
      {("Ministry of Commerce", "signed", "Memorandum on Fishing Quotas")}),  # "we" is the speaker's ministry
+    ("established.active.v1", "The NDRC and the Federal Ministry of Finance met in May. The two sides established the Joint Hydrogen Working Group.",
+     {(NDRC, "established", "Joint Hydrogen Working Group"), ("Federal Ministry of Finance", "established", "Joint Hydrogen Working Group")}),
     ("cooperates.adjective.v1", "Franco-German cooperation deepened.", {("FR", "cooperatesWith", "DE"), ("DE", "cooperatesWith", "FR")}),
 ])
 def test_relations_table(extract, rule, text, expected):
