@@ -45,9 +45,15 @@ class DateMention:
     explicit: bool  # the year is written out
 
 
+# Every pattern needs a digit, a month or weekday, or "year": most sentences have none.
+_GATE = re.compile(r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|年", re.I)
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None) -> list[DateMention]:
     """Date expressions in ``text[start:end]``, resolved against ``doc_date`` where relative."""
     end = len(text) if end is None else end
+    if not _GATE.search(text, start, end):
+        return []
     ref = _parse_ref(doc_date)
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
@@ -225,12 +226,24 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
 
 
-def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
-    """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
+@cache
+def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern]:
     title = rules.titles.pattern
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
     after = re.compile(rf"\b({_NAME}), (?:the )?((?:{title})(?: (?:of|for) {body})?)")
+    return before, after
+
+
+@cache
+def _place_list_pattern(rules: MentionRules) -> re.Pattern:
+    nouns = "|".join(map(re.escape, rules.place_lists))
+    return re.compile(rf"\b(?:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
+
+
+def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+    """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
+    before, after = _people_patterns(rules)
     for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
@@ -259,9 +272,7 @@ def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
 
 def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
     """Hearst lists: "cities such as A, B and C" names places."""
-    nouns = "|".join(map(re.escape, rules.place_lists))
-    pattern = re.compile(rf"\b(?:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
-    for match in pattern.finditer(text, sent.start, sent.end):
+    for match in _place_list_pattern(rules).finditer(text, sent.start, sent.end):
         for name in re.finditer(r"[A-Z][\w-]+", match.group(1)):
             start = match.start(1) + name.start()
             word = name.group(0)

@@ -53,7 +53,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
         groups = _groups(doc.text, entities)
-        for rule in rules:
+        for rule in rules if len(entities) >= 2 else ():  # every rule links two mentions
             for trig in rule.pattern.finditer(doc.text, sent.start, sent.end):
                 if any(m.start <= trig.start() < m.end for m in ms):
                     continue  # inside a name ("Development Research Center")

@@ -24,7 +24,7 @@ def _read(name: str) -> dict:
     return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one instance per process
 class MentionRules:
     heads: dict[str, str]  # head word (lower) -> class
     leading_heads: frozenset[str]
