@@ -148,10 +148,15 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
 def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
     """Runs of capitalised words joined by small words, kept when a head word gives a class."""
     runs, current = [], []
-    for tok in tokens:
+    # tokens inside a name already found (a country or place inside a longer name does not count)
+    blocked = set()
+    for m in taken.mentions:
+        for k, tok in enumerate(tokens):
+            if tok[1] < m.end and tok[2] > m.start and (m.cls not in ("Country", "Place") or tok[1] < m.start or tok[2] > m.end):
+                blocked.add(k)
+    for k, tok in enumerate(tokens):
         word = tok[0]
-        inside = any(m.cls not in ("Country", "Place") for m in taken.inside(tok[1], tok[2]))
-        inside = inside or any(m.start < tok[1] < m.end or m.start < tok[2] < m.end for m in taken.mentions)
+        inside = k in blocked
         if current and word.lower() in _DATE_WORDS:
             inside = True  # "... Working Group in May 2015": a month or weekday ends the name
         if not inside and (_CAP.match(word) or (current and word in rules.connectors)):

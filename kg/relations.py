@@ -49,7 +49,6 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
             for s, p, o, rule, conf, _ in _adjective_cooperation(doc.text, sent, lexicon):
                 out.extend((Relation(s, p, o, sent.index, rule, conf), Relation(o, p, s, sent.index, rule, conf)))
             continue
-        dates = find_dates(doc.text, sent.start, sent.end, doc_date)
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
         groups = _groups(doc.text, entities)
@@ -63,6 +62,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_title_relations(ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         found.extend(_cosigners(found))
+        dates = find_dates(doc.text, sent.start, sent.end, doc_date) if found else []
         seen: set[tuple[str, str, str]] = set()
         for s, p, o, rule, conf, pos in found:
             if s == o or (s, p, o) in seen:
