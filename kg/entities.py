@@ -389,17 +389,11 @@ def _gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention
     if not known:
         return mentions
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
-    spans = sorted((m.start, m.end) for m in mentions)
     out = list(mentions)
-    for sent in sentences:
-        if sent.language == "zh":
-            continue
-        for match in pattern.finditer(text, sent.start, sent.end):
-            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
-                continue
-            ref = known[match.group(0)]
-            out.append(Mention(match.start(), match.end(), match.group(0), ref.cls, ref.key, ref.name,
-                               "gazetteer.v1", sent.index, zh=ref.zh, country=ref.country, title=None))
+    for sent, match in _free_matches(pattern, text, sentences, mentions):
+        ref = known[match.group(0)]
+        out.append(Mention(match.start(), match.end(), match.group(0), ref.cls, ref.key, ref.name,
+                           "gazetteer.v1", sent.index, zh=ref.zh, country=ref.country, title=None))
     return out
 
 
@@ -407,26 +401,20 @@ def _definite_references(text: str, sentences: list[Sentence], mentions: list[Me
     """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head."""
     ordered = sorted(mentions, key=lambda m: m.start)
     out = list(mentions)
-    spans = [(m.start, m.end) for m in ordered]
-    for sent in sentences:
-        if sent.language == "zh":
+    for sent, match in _free_matches(_DEFINITE, text, sentences, mentions):
+        head = match.group(1).lower()
+        if head not in rules.heads or rules.heads[head] in ("Place",):
             continue
-        for match in _DEFINITE.finditer(text, sent.start, sent.end):
-            head = match.group(1).lower()
-            if head not in rules.heads or rules.heads[head] in ("Place",):
-                continue
-            start, end = match.start(), match.end()
-            if any(not (e <= start or s >= end) for s, e in spans):
-                continue
-            stem = head.rstrip("s")
-            previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
-                        and m.cls not in ("Goal", "Country", "Person")
-                        and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
-            if not previous:
-                continue
-            ref = previous[-1]
-            out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
-                               sent.index, zh=ref.zh, country=ref.country))
+        start, end = match.start(), match.end()
+        stem = head.rstrip("s")
+        previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
+                    and m.cls not in ("Goal", "Country", "Person")
+                    and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
+        if not previous:
+            continue
+        ref = previous[-1]
+        out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
+                           sent.index, zh=ref.zh, country=ref.country))
     return out
 
 
@@ -464,15 +452,10 @@ def _speaker_references(text: str, sentences: list[Sentence], mentions: list[Men
                                                 country=entry.country)
     if not bodies:
         return mentions
-    spans = [(m.start, m.end) for m in mentions]
     out = list(mentions)
-    for sent in sentences:
+    for sent, match in _free_matches(_WE, text, sentences, mentions):
         body = bodies.get(sent.speaker or "")
-        if body is None or sent.language == "zh":
-            continue
-        for match in _WE.finditer(text, sent.start, sent.end):
-            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
-                continue
+        if body is not None:
             out.append(Mention(match.start(), match.end(), match.group(0), body.cls, body.key, body.name,
                                "coref.speaker.v1", sent.index, zh=body.zh, country=body.country))
     return out
@@ -490,29 +473,34 @@ def _pair_references(text: str, sentences: list[Sentence], mentions: list[Mentio
     """
     actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and not m.source.startswith("coref")),
                     key=lambda m: m.start)
-    spans = [(m.start, m.end) for m in mentions]
     out = list(mentions)
+    for sent, match in _free_matches(_PAIR, text, sentences, mentions):
+        allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
+        pair = None
+        for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
+            if b.end > match.start() or a.sentence < sent.index - 8:
+                if a.sentence < sent.index - 8:
+                    break
+                continue
+            if a.key != b.key and a.cls in allowed and b.cls in allowed and \
+                    re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
+                pair = (a, b)
+                break
+        if pair is None:
+            continue
+        first_end = match.end(1) if match.group(1) else match.end(2)
+        for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
+            out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
+                               sent.index, zh=ref.zh, country=ref.country))
+    return out
+
+
+def _free_matches(pattern: re.Pattern, text: str, sentences: list[Sentence], mentions: list[Mention]):
+    """(sentence, match) for each match in English sentences that overlaps no mention yet."""
+    spans = [(m.start, m.end) for m in mentions]
     for sent in sentences:
         if sent.language == "zh":
             continue
-        for match in _PAIR.finditer(text, sent.start, sent.end):
-            if any(not (e <= match.start() or s >= match.end()) for s, e in spans):
-                continue
-            allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
-            pair = None
-            for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
-                if b.end > match.start() or a.sentence < sent.index - 8:
-                    if a.sentence < sent.index - 8:
-                        break
-                    continue
-                if a.key != b.key and a.cls in allowed and b.cls in allowed and \
-                        re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
-                    pair = (a, b)
-                    break
-            if pair is None:
-                continue
-            first_end = match.end(1) if match.group(1) else match.end(2)
-            for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
-                out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
-                                   sent.index, zh=ref.zh, country=ref.country))
-    return out
+        for match in pattern.finditer(text, sent.start, sent.end):
+            if not any(s < match.end() and match.start() < e for s, e in spans):
+                yield sent, match
