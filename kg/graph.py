@@ -109,6 +109,22 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
                 add(stmt, KG.date, date_literal(r.date))
             if r.modality:
                 add(stmt, KG.modality, Literal(r.modality))
+        for obs in ex.observations:
+            sent = sentences[obs.sentence]
+            node = URIRef(f"{base}obs-" + hashlib.sha256(
+                f"{doc.id}|{sent.start}|{obs.indicator}|{obs.value}|{obs.period}".encode()).hexdigest()[:20])
+            add(node, RDF.type, KG.Observation)
+            add(node, KG.indicator, literal(obs.indicator, "en"))
+            add(node, KG.value, Literal(Decimal(obs.value), datatype=XSD.decimal))
+            add(node, KG.unit, Literal(obs.unit))
+            if obs.period:
+                add(node, KG.period, date_literal(obs.period))
+            add(node, PROV.wasDerivedFrom, doc_iri)
+            add(node, KG.evidence, literal(sent.text, "en"))
+            add(node, KG.charStart, Literal(sent.start))
+            add(node, KG.charEnd, Literal(sent.end))
+            add(node, KG.rule, Literal(obs.rule))
+            add(node, KG.confidence, Literal(Decimal(str(obs.confidence)), datatype=XSD.decimal))
         ds.addN(quads)
     return ds
 

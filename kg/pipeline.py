@@ -20,6 +20,7 @@ from .errors import InputError
 from .export import serialize_outputs, write_atomically
 from .graph import build_graph
 from .lexicon import Lexicon, load_lexicon
+from .observations import find_observations
 from .ontology import KGR_NS
 from .records import Document, Extraction
 from .relations import extract_relations
@@ -62,7 +63,8 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
     sentences = split_sentences(doc)
     mentions = find_mentions(doc, sentences, lexicon, mention_rules())
     relations = extract_relations(doc, sentences, mentions, relation_rules(), mention_rules(), lexicon)
-    return Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations))
+    observations = find_observations(doc, sentences)
+    return Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations), tuple(observations))
 
 
 def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | None = None,

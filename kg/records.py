@@ -77,6 +77,19 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Observation:
+    """A figure the text states: "grew by 8.9% in 2015"."""
+
+    indicator: str
+    value: str  # decimal, as text
+    unit: str
+    period: str | None
+    sentence: int
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one document."""
 
@@ -84,3 +97,4 @@ class Extraction:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     relations: tuple[Relation, ...]
+    observations: tuple[Observation, ...] = ()
