@@ -36,23 +36,25 @@ class Skipped:
     reason: str
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     """Expand files and folders (recursively) into a sorted list of .txt/.md files.
 
-    Raises:
-        InputError: a path does not exist or is neither a file nor a folder.
+    Returns:
+        The files, and a Skipped for each path that does not exist or is no regular file or folder.
     """
     found: set[Path] = set()
+    problems: list[Skipped] = []
     for path in paths:
         if path.is_dir():
             found.update(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
         elif path.is_file():
             found.add(path)
         elif path.exists():
-            raise InputError(f"{path} is not a regular file or folder (a FIFO or device?). Pass .txt or .md files or folders.")
+            problems.append(Skipped(path.as_posix(), f"{path} is not a regular file or folder (a FIFO or device?). "
+                                                     "Pass .txt or .md files or folders."))
         else:
-            raise InputError(f"{path} does not exist. Pass .txt or .md files or folders that hold them.")
-    return sorted(found, key=lambda p: p.as_posix())
+            problems.append(Skipped(path.as_posix(), f"{path} does not exist. Pass .txt or .md files or folders that hold them."))
+    return sorted(found, key=lambda p: p.as_posix()), problems
 
 
 def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
@@ -127,8 +129,11 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
 
 def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
                    max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Skipped]:
-    """Yield a Document per readable file and a Skipped per file that is not."""
-    files = find_files(paths)
+    """Yield a Document per readable file and a Skipped per file or path that is not."""
+    files, problems = find_files(paths)
+    for problem in problems:
+        log.warning("%s", problem.reason)
+        yield problem
     root = Path.cwd()
     seen: set[str] = set()
     for path in files:

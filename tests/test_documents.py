@@ -58,9 +58,20 @@ def test_date_option_overrides_and_is_checked(tmp_path):
         read_document(path, date="May 2016")
 
 
-def test_missing_path_is_a_clear_error():
-    with pytest.raises(InputError, match="does not exist"):
-        list(read_documents([Path("/nonexistent/folder")]))
+def test_missing_path_is_skipped_with_a_clear_reason_and_the_rest_is_read(tmp_path):
+    (tmp_path / "one.txt").write_text("First text.")
+    items = list(read_documents([Path("/nonexistent/folder"), tmp_path]))
+    assert isinstance(items[0], Skipped) and "does not exist" in items[0].reason
+    assert [Path(i.source).name for i in items[1:]] == ["one.txt"]
+
+
+def test_fifo_is_skipped_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    items = list(read_documents([fifo]))
+    assert len(items) == 1 and "not a regular file" in items[0].reason
 
 
 def test_folders_are_read_recursively_and_sorted(tmp_path):
