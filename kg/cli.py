@@ -227,6 +227,60 @@ def validate(
     raise typer.Exit(code=2)
 
 
+@app.command()
+def stats(
+    graph: Annotated[Path, typer.Option(help="The graph (default: the last build).")] = Path("out/graph.trig"),
+    top: Annotated[int, typer.Option(help="How many actors and communities to list.")] = 10,
+) -> None:
+    """Counts by class and predicate, the most central actors (degree, betweenness) and communities."""
+    from .analysis import graph_stats
+    from .network import to_networkx
+    from .queries import open_store
+
+    try:
+        result = graph_stats(to_networkx(open_store(graph, merge=False)), top)
+    except KgError as exc:
+        raise _fail(exc) from None
+    typer.echo("Entities by class: " + ", ".join(f"{c} {n}" for c, n in sorted(result.by_class.items())))
+    typer.echo("Relations by predicate: " + ", ".join(f"{p} {n}" for p, n in sorted(result.by_predicate.items())))
+    typer.echo("\nMost connected actors (distinct neighbours, country links left out):")
+    for name, degree in result.degree:
+        typer.echo(f"  {degree:4}  {name}")
+    typer.echo("\nBrokers (betweenness centrality):")
+    for name, value in result.betweenness:
+        typer.echo(f"  {value:.3f}  {name}")
+    typer.echo("\nCommunities (Louvain, seed 7):")
+    for n, members in enumerate(result.communities, 1):
+        typer.echo(f"  {n}. " + "; ".join(members))
+
+
+@app.command()
+def path(
+    a: Annotated[str, typer.Argument(help="An entity's label or alias (English or Chinese).")],
+    b: Annotated[str, typer.Argument(help="Another entity's label or alias.")],
+    graph: Annotated[Path, typer.Option(help="The graph (default: the last build).")] = Path("out/graph.trig"),
+) -> None:
+    """The shortest chains of relations between two entities, each step with its evidence."""
+    from .analysis import find_entity, shortest_chains
+    from .network import to_networkx
+    from .queries import open_store
+
+    try:
+        store = open_store(graph, merge=False)
+        network = to_networkx(store)
+        chains = shortest_chains(network, find_entity(store, network, a), find_entity(store, network, b))
+    except KgError as exc:
+        raise _fail(exc) from None
+    if not chains:
+        typer.echo(f"No chain of relations links '{a}' and '{b}'.")
+        raise typer.Exit(code=2)
+    for n, chain in enumerate(chains, 1):
+        typer.echo(f"Chain {n} ({len(chain)} step{'s' if len(chain) != 1 else ''}):")
+        for step in chain:
+            typer.echo(f"  {step.source} --{step.predicate}--> {step.target}")
+            typer.echo(f"      \"{step.evidence}\"")
+
+
 @lexicon_app.command("check")
 def lexicon_check() -> None:
     """Load and check every lexicon and rule file; print counts by class."""

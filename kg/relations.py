@@ -248,7 +248,8 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
     countries = Counter(m.key for m in mentions if m.cls == "Country")
     countries.update(f"lex:{m.country}" for m in mentions if m.country and m.cls != "Country")
     main = countries.most_common(1)[0][0] if countries else None
-    for m in sorted(mentions, key=lambda m: m.start):
+    # explicit names first: a reference ("we", "the ministry") is evidence only when nothing else is
+    for m in sorted(mentions, key=lambda m: (m.source.startswith("coref"), m.start)):
         if m.cls in ("Country", "Goal", "Event"):
             continue
         if m.country:
