@@ -37,6 +37,7 @@ def build(
     date: Annotated[str | None, typer.Option(help="Document date (YYYY, YYYY-MM or YYYY-MM-DD) for relative dates.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode every file with this encoding (e.g. gb18030, cp1252).")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = 200 * 1024 * 1024,
+    lenient: Annotated[bool, typer.Option(help="Replace invalid UTF-8 by U+FFFD instead of skipping the file.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Build the knowledge graph: writes OUT/graph.ttl and OUT/graph.trig atomically."""
@@ -53,7 +54,8 @@ def build(
             if total >= 20:
                 typer.echo(f"\r{done}/{total} documents", nl=done == total, err=True)
     try:
-        result = build_to(out, paths, date=date, encoding=encoding, max_bytes=max_bytes, progress=progress)
+        result = build_to(out, paths, date=date, encoding=encoding, max_bytes=max_bytes, lenient=lenient,
+                          progress=progress)
     except KgError as exc:
         raise _fail(exc) from None
     for skipped in result.skipped:

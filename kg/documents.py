@@ -57,8 +57,10 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     return sorted(found, key=lambda p: p.as_posix()), problems
 
 
-def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, source: str, encoding: str | None = None, lenient: bool = False) -> tuple[str, str]:
     """Decode bytes: a given encoding, else UTF-8 (BOM stripped), else GB18030 for Chinese.
+
+    With ``lenient``, invalid UTF-8 becomes U+FFFD and the count is logged.
 
     Returns:
         The text and the name of the encoding used.
@@ -77,6 +79,10 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if lenient:
+        text = data.decode("utf-8-sig", errors="replace")
+        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD (--lenient).", source, text.count("\ufffd"))
+        return text, "utf-8 (lenient)"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -87,12 +93,12 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return text, "gb18030"
     raise InputError(
         f"{source} is not UTF-8 (invalid byte at offset {utf8_error.start}) nor Chinese GB18030. "
-        "Pass --encoding with its encoding (e.g. --encoding cp1252)."
+        "Pass --encoding with its encoding (e.g. --encoding cp1252), or --lenient to replace bad bytes."
     )
 
 
 def read_document(path: Path, *, encoding: str | None = None, date: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None) -> Document:
+                  max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None, lenient: bool = False) -> Document:
     """Read one file into a Document.
 
     Raises:
@@ -112,7 +118,7 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
         raise InputError(f"{source} is empty. Remove it or add text.")
     if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         raise InputError(f"{source} looks binary, not text. Only .txt and .md text files are read.")
-    text, used = decode(data, source, encoding)
+    text, used = decode(data, source, encoding, lenient)
     text = _CONTROL.sub("\ufffd", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")))
     meta, body_start = _front_matter(text, source)
     if not text[body_start:].strip():
@@ -128,7 +134,7 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
 
 
 def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Skipped]:
+                   max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False) -> Iterator[Document | Skipped]:
     """Yield a Document per readable file and a Skipped per file or path that is not."""
     files, problems = find_files(paths)
     for problem in problems:
@@ -138,7 +144,7 @@ def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: 
     seen: set[str] = set()
     for path in files:
         try:
-            doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root)
+            doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
         except InputError as exc:
             log.warning("%s", exc)
             yield Skipped(_display(path, root), str(exc))

@@ -68,7 +68,7 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
 
 
 def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | None = None,
-          max_bytes: int = DEFAULT_MAX_BYTES, base: str = KGR_NS,
+          max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False, base: str = KGR_NS,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Read, extract and resolve every document into a Dataset (nothing written).
 
@@ -79,7 +79,7 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
     lexicon = load_lexicon()
     extractions: list[Extraction] = []
     skipped: list[Skipped] = []
-    items = list(read_documents(paths, encoding=encoding, date=date, max_bytes=max_bytes))
+    items = list(read_documents(paths, encoding=encoding, date=date, max_bytes=max_bytes, lenient=lenient))
     for n, item in enumerate(items, 1):
         if isinstance(item, Skipped):
             skipped.append(item)

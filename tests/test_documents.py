@@ -82,3 +82,19 @@ def test_folders_are_read_recursively_and_sorted(tmp_path):
     docs = list(read_documents([tmp_path]))
     assert [Path(d.source).name for d in docs] == ["two.md", "one.txt"] or [Path(d.source).name for d in docs] == ["one.txt", "two.md"]
     assert len(docs) == 2
+
+
+def test_lenient_replaces_invalid_utf8_and_records_it(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(b"The State Council \xff\xfe issued a plan.")
+    with pytest.raises(InputError, match="offset 18"):
+        read_document(path)
+    doc = read_document(path, lenient=True)
+    assert doc.text.count("\ufffd") == 2 and doc.encoding == "utf-8 (lenient)"
+
+
+def test_file_over_max_bytes_is_refused_before_reading(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 2000)
+    with pytest.raises(InputError, match="over --max-bytes 1,000"):
+        read_document(path, max_bytes=1000)
