@@ -230,6 +230,28 @@ def validate(
 
 
 @app.command()
+def view(
+    graph: Annotated[Path, typer.Option(help="The graph (default: the last build).")] = Path("out/graph.trig"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pages.")] = Path("out/views"),
+    focus: Annotated[str | None, typer.Option(help="Also draw the neighbourhood of this entity (label or alias, English or Chinese).")] = None,
+    depth: Annotated[int, typer.Option(help="How many steps around --focus.")] = 1,
+    query: Annotated[str | None, typer.Option(help="Also draw the entities a named query returns.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE for --query (repeatable).")] = None,
+    max_nodes: Annotated[int, typer.Option(help="Entities on the whole-graph page; the most connected are kept.")] = 300,
+) -> None:
+    """Write interactive, offline HTML pages of the graph under OUT, with an index.html."""
+    from .views import render_views, write_pages
+
+    params = dict(item.partition("=")[::2] for item in param or [])
+    try:
+        written = write_pages(render_views(graph, focus=focus, depth=depth, query=query, params=params,
+                                           max_nodes=max_nodes), out)
+    except KgError as exc:
+        raise _fail(exc) from None
+    typer.echo("Wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
 def stats(
     graph: Annotated[Path, typer.Option(help="The graph (default: the last build).")] = Path("out/graph.trig"),
     top: Annotated[int, typer.Option(help="How many actors and communities to list.")] = 10,

@@ -31,6 +31,12 @@ def serialize_outputs(ds: Dataset) -> dict[str, bytes]:
     }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     """Write every file to a temporary file, fsync, then rename them all into place.
 
@@ -53,6 +59,7 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         for name, tmp in temps:
             os.replace(tmp, out_dir / name)
     except OSError as exc:

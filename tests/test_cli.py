@@ -57,7 +57,7 @@ def test_lexicon_check():
 
 def test_every_command_has_help_and_is_in_readme():
     readme = (ROOT / "README.md").read_text()
-    for command in ("build", "eval", "query", "export", "validate", "stats", "path", "lexicon check"):
+    for command in ("build", "eval", "query", "export", "validate", "view", "stats", "path", "lexicon check"):
         assert runner.invoke(app, [*command.split(), "--help"]).exit_code == 0
         assert f"kg {command}" in readme
 
