@@ -15,8 +15,6 @@ from rdflib import Dataset, URIRef
 from .errors import InputError
 from .ontology import KG_NS, SYMMETRIC
 
-_PREFIX_KG = KG_NS
-
 
 def norm(label: str) -> str:
     text = unicodedata.normalize("NFKC", label).replace("’", "'").casefold()
@@ -121,7 +119,7 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
     classes: dict[URIRef, set[str]] = {}
     for row in ds.query(_ENTITIES_Q, initBindings={"doc": doc}):
         names.setdefault(row.e, set()).add(norm(str(row.name)))
-        classes.setdefault(row.e, set()).add(str(row.cls).removeprefix(_PREFIX_KG))
+        classes.setdefault(row.e, set()).add(str(row.cls).removeprefix(KG_NS))
     gold_names = {gid: {norm(g["label"]), *(norm(a) for a in g.get("aliases", []))} for gid, g in gold.entities.items()}
     align: dict[URIRef, str] = {}
     found: dict[str, list[URIRef]] = {}
@@ -141,7 +139,7 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
     predicted: dict[tuple, set[str]] = {}
     evidence: dict[tuple, list[str]] = {}
     for row in ds.query(_RELATIONS_Q, initBindings={"doc": doc}):
-        p = str(row.p).removeprefix(_PREFIX_KG)
+        p = str(row.p).removeprefix(KG_NS)
         s = align.get(row.s, f"?{_label(names, row.s)}")
         o = align.get(row.o, f"?{_label(names, row.o)}")
         key = _fact(s, p, o)

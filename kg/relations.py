@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .dates import find_dates
-from .entities import body_of_title
 from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
+from .references import body_of_title
 from .rules import MentionRules, RelationRule
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)

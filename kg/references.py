@@ -1,0 +1,139 @@
+"""References back and later mentions: names found once are found again (gazetteer),
+"the alliance" and "the guidelines" point to the last matching name, "we" in an
+interview answer is the speaker's body, and "the two sides" the last pair of actors."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon, tokenize
+from .records import Mention, Sentence
+from .rules import MentionRules
+
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|both)\s+([a-z]+)\b(?!\s+(?:of|for|on)\s+[A-Z])", re.I)
+
+
+def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """Names that the rules found once are mentions wherever else they appear in the document."""
+    known: dict[str, Mention] = {}
+    for m in mentions:
+        if m.source not in ("lexicon",) and m.cls not in ("Goal",) and len(m.text) >= 2:
+            known.setdefault(m.text, m)
+    if not known:
+        return mentions
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
+    out = list(mentions)
+    for sent, match in _free_matches(pattern, text, sentences, mentions):
+        ref = known[match.group(0)]
+        out.append(Mention(match.start(), match.end(), match.group(0), ref.cls, ref.key, ref.name,
+                           "gazetteer.v1", sent.index, zh=ref.zh, country=ref.country, title=None))
+    return out
+
+
+def definite_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Mention]:
+    """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out = list(mentions)
+    for sent, match in _free_matches(_DEFINITE, text, sentences, mentions):
+        head = match.group(1).lower()
+        if head not in rules.heads or rules.heads[head] in ("Place",):
+            continue
+        start, end = match.start(), match.end()
+        stem = head.rstrip("s")
+        previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
+                    and m.cls not in ("Goal", "Country", "Person")
+                    and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
+        if not previous:
+            continue
+        ref = previous[-1]
+        out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
+                           sent.index, zh=ref.zh, country=ref.country))
+    return out
+
+
+def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, bool] | None:
+    """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance),
+    and whether the post is a deputy's; None when the post names no known body."""
+    match = re.match(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$", title)
+    if not match or match.group(1) not in rules.leading_titles or not match.group(3):
+        return None
+    deputy = match.group(1).startswith(("Vice", "Deputy"))
+    name = f"{rules.title_bodies.get(match.group(1), '')} {match.group(2)} {match.group(3)}".strip()
+    tokens = tokenize(name)
+    found = lexicon.match_tokens(name, tokens, 0) if tokens else None
+    if found and found.end == len(name):
+        return found.entry.key, deputy
+    inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and match.group(3).lower() in m.name.lower()]
+    return (inside[0].key, deputy) if inside else None
+
+
+_WE = re.compile(r"\b(?:we|our (?:department|ministry|commission|agency|bureau|administration|government|office))\b", re.I)
+
+
+def speaker_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
+                        lexicon: Lexicon) -> list[Mention]:
+    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post)."""
+    bodies: dict[str, Mention] = {}
+    by_key = {m.key: m for m in mentions if m.cls in ("GovernmentBody", "Organization")}
+    for m in mentions:
+        if m.cls == "Person" and m.title and m.name not in bodies:
+            body = body_of_title(m.title, mentions, rules, lexicon)
+            if body and (body[0] in by_key or body[0][4:] in lexicon.entries):
+                ref = by_key.get(body[0])
+                entry = lexicon.entries.get(body[0][4:]) if body[0].startswith("lex:") else None
+                bodies[m.name] = ref or Mention(0, 0, "", entry.cls, body[0], entry.name, "lexicon", 0, zh=entry.zh,
+                                                country=entry.country)
+    if not bodies:
+        return mentions
+    out = list(mentions)
+    for sent, match in _free_matches(_WE, text, sentences, mentions):
+        body = bodies.get(sent.speaker or "")
+        if body is not None:
+            out.append(Mention(match.start(), match.end(), match.group(0), body.cls, body.key, body.name,
+                               "coref.speaker.v1", sent.index, zh=body.zh, country=body.country))
+    return out
+
+
+_PAIR = re.compile(r"\b(?:(the two)\s+|(both)\s+)(sides|parties|ministries|countries|governments|partners)\b", re.I)
+_PAIR_CLASSES = {"countries": ("Country",), "ministries": ("GovernmentBody",), "governments": ("GovernmentBody", "Country")}
+
+
+def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """ "the two sides", "both parties": the last two actors named together ("A and B").
+
+    The phrase is split into two mentions ("the two" | "sides"), one per referent, so
+    that the relation rules see a coordinated pair.
+    """
+    actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and not m.source.startswith("coref")),
+                    key=lambda m: m.start)
+    out = list(mentions)
+    for sent, match in _free_matches(_PAIR, text, sentences, mentions):
+        allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
+        pair = None
+        for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
+            if b.end > match.start() or a.sentence < sent.index - 8:
+                if a.sentence < sent.index - 8:
+                    break
+                continue
+            if a.key != b.key and a.cls in allowed and b.cls in allowed and \
+                    re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
+                pair = (a, b)
+                break
+        if pair is None:
+            continue
+        first_end = match.end(1) if match.group(1) else match.end(2)
+        for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
+            out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
+                               sent.index, zh=ref.zh, country=ref.country))
+    return out
+
+
+def _free_matches(pattern: re.Pattern, text: str, sentences: list[Sentence], mentions: list[Mention]):
+    """(sentence, match) for each match in English sentences that overlaps no mention yet."""
+    spans = [(m.start, m.end) for m in mentions]
+    for sent in sentences:
+        if sent.language == "zh":
+            continue
+        for match in pattern.finditer(text, sent.start, sent.end):
+            if not any(s < match.end() and match.start() < e for s, e in spans):
+                yield sent, match
