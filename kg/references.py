@@ -107,6 +107,7 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
     actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and not m.source.startswith("coref")),
                     key=lambda m: m.start)
     out = list(mentions)
+    last: tuple[tuple[Mention, Mention], int] | None = None  # the pair the previous reference found, and where
     for sent, match in _free_matches(_PAIR, text, sentences, mentions):
         allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
         pair = None
@@ -119,8 +120,11 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
                     re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
                 pair = (a, b)
                 break
+        if pair is None and last is not None and sent.index - last[1] <= 4:
+            pair = last[0]  # "the two sides ... the two parties ...": a chain of references to one pair
         if pair is None:
             continue
+        last = (pair, sent.index)
         first_end = match.end(1) if match.group(1) else match.end(2)
         for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
             out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",

@@ -134,6 +134,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
         if _PASSIVE_AUX.search(text[max(sent.start, pos - 20):pos]) and re.match(r"\s+by\b", text[end:end + 4]):
             return  # a passive: the passive rule takes it
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        if trig.group(0).lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", text[sent.start:pos]):
+            # ", officially establishing X": the participle's subject is the main clause's subject
+            subject = next((g for g in groups if g[-1].end <= pos and any(m.cls in ACTOR_CLASSES for m in g)), subject)
         obj = _after(text, groups, end, min(rule.max_gap, 6))
         if subject and obj:
             if rule.inverse:
