@@ -325,7 +325,10 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         piece_start, piece = start + m.start(), m.group(0)
         subparts = re.split(r"\s+and\s+(?:to\s+)?", piece)
         simple = all(len(p.split()) <= 2 for p in subparts) or has_list
-        if len(subparts) > 1 and simple and " of " not in piece:
+        # "innovation capabilities and basic capabilities": two phrases that share their head noun
+        shared_head = len(subparts) == 2 and all(p.split() for p in subparts) and \
+            subparts[0].split()[-1].lower() == subparts[1].split()[-1].lower()
+        if len(subparts) > 1 and (shared_head or (simple and " of " not in piece)):
             offset = 0
             for sub in subparts:
                 k = piece.index(sub, offset)

@@ -32,6 +32,8 @@ def _found(extraction):
     ("Pilot cities such as Wuxi, Hefei and Zhuzhou were named.",
      {("Place", "Wuxi"), ("Place", "Hefei"), ("Place", "Zhuzhou")}),
     # goals from cues, normalised to the vocabulary
+    ("The plan aims at improving innovation capabilities and basic capabilities.",
+     {("Goal", "manufacturing innovation capability"), ("Goal", "basic capabilities")}),
     ("The plan aims to foster green development and talent training.",
      {("Goal", "green manufacturing"), ("Goal", "talent development")}),
 ])

@@ -45,6 +45,10 @@ MOF, MOST, NDRC = "Ministry of Finance", "Ministry of Science and Technology", "
      {("Ministry of Commerce", "signed", "Memorandum on Fishing Quotas")}),  # "we" is the speaker's ministry
     ("established.active.v1", "The NDRC and the Federal Ministry of Finance met in May. The two sides established the Joint Hydrogen Working Group.",
      {(NDRC, "established", "Joint Hydrogen Working Group"), ("Federal Ministry of Finance", "established", "Joint Hydrogen Working Group")}),
+    ("established.active.v1", "The NDRC and the Federal Ministry of Finance signed the Memorandum on Ports, officially establishing the Joint Port Council.",
+     {(NDRC, "established", "Joint Port Council"), ("Federal Ministry of Finance", "established", "Joint Port Council")}),
+    ("participated.active.v1", "The NDRC and the Federal Ministry of Finance met. The two sides agreed. Both parties jointly organized the Northern Machinery Forum.",
+     {(NDRC, "participatedIn", "Northern Machinery Forum"), ("Federal Ministry of Finance", "participatedIn", "Northern Machinery Forum")}),
     ("cooperates.adjective.v1", "Franco-German cooperation deepened.", {("FR", "cooperatesWith", "DE"), ("DE", "cooperatesWith", "FR")}),
 ])
 def test_relations_table(extract, rule, text, expected):
