@@ -25,6 +25,17 @@ app.add_typer(lexicon_app, name="lexicon")
 EXIT_SKIPPED = 3
 
 
+def _params(items: list[str] | None) -> dict[str, str]:
+    """--param NAME=VALUE options as a dict."""
+    params = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"'{item}' is not NAME=VALUE.", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
 def _fail(exc: KgError) -> typer.Exit:
     typer.echo(f"Error: {exc}", err=True)
     return typer.Exit(code=exc.exit_code)
@@ -160,12 +171,7 @@ def query(
         if (name is None) == (expression is None):
             raise KgError("Give a query name, a .rq file, or -e 'SPARQL' (one of them). See: kg query --list")
         chosen = NamedQuery("-e", expression) if expression is not None else find_query(name)
-        params = {}
-        for item in param or []:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise typer.BadParameter(f"'{item}' is not NAME=VALUE.", param_hint="--param")
-            params[key.strip()] = value
+        params = _params(param)
         if not graph.is_file():
             raise KgError(f"{graph} does not exist. Build the graph first: kg build")
         result = run_query(graph, chosen, params, timeout=timeout, max_rows=max_rows)
@@ -242,7 +248,7 @@ def view(
     """Write interactive, offline HTML pages of the graph under OUT, with an index.html."""
     from .views import render_views, write_pages
 
-    params = dict(item.partition("=")[::2] for item in param or [])
+    params = _params(param)
     try:
         written = write_pages(render_views(graph, focus=focus, depth=depth, query=query, params=params,
                                            max_nodes=max_nodes), out)
