@@ -24,6 +24,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"The view tests drive a real Chromium and found none at {CHROMIUM}: install Debian's "
+                    "chromium (apt-get install chromium; .ci/run does) or set KG_CHROMIUM to a Chromium binary.")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
