@@ -3,7 +3,9 @@ and atomic writing of every output."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import json
 import os
@@ -29,6 +31,28 @@ def serialize_outputs(ds: Dataset) -> dict[str, bytes]:
         "graph.ttl": merged_graph(ds).serialize(format="ox-turtle", encoding="utf-8"),
         "graph.trig": ds.serialize(format="ox-trig", encoding="utf-8"),
     }
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path):
+    """Hold an exclusive lock on ``out_dir`` while a run writes there; a second run fails fast.
+
+    Raises:
+        OutputError: another run holds the lock.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / ".kg.lock", "a+")  # noqa: SIM115 - closed in finally
+    except OSError as exc:
+        raise OutputError(f"Cannot use the output folder {out_dir}: {exc.strerror}. Pass another --out.") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"Another kg run is writing to {out_dir}. Wait for it to finish, or pass another --out.") from None
+        yield
+    finally:
+        handle.close()
 
 
 def _umask() -> int:

@@ -17,7 +17,7 @@ from .dates import infer_document_date
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
-from .export import serialize_outputs, write_atomically
+from .export import output_lock, serialize_outputs, write_atomically
 from .graph import build_graph
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
@@ -105,6 +105,8 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     """Build and write ``out_dir/graph.ttl`` and ``out_dir/graph.trig`` atomically."""
     started = time.perf_counter()
     result = build(paths, **options)
-    result.outputs = write_atomically(out_dir, serialize_outputs(result.dataset))
+    files = serialize_outputs(result.dataset)
+    with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
+        result.outputs = write_atomically(out_dir, files)
     result.seconds = time.perf_counter() - started
     return result

@@ -128,3 +128,19 @@ def test_seed_meets_issue_thresholds():
     report = evaluate(gold, build([ROOT / gold.document]).dataset)
     assert report.entities.recall >= 0.8
     assert report.relations.f1 >= 0.5
+
+
+def test_a_second_run_on_the_same_output_fails_fast(tmp_path):
+    import fcntl
+
+    from kg.pipeline import build_to
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".kg.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="Another kg run is writing to"):
+            build_to(out, [SEED])
+    assert not (out / "graph.ttl").exists()
+    build_to(out, [SEED])  # the lock is free again
+    assert (out / "graph.ttl").exists()
