@@ -67,6 +67,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str 
     return sorted(out, key=lambda d: d.start)
 
 
+def nearest_date(dates: list[DateMention], position: int) -> str | None:
+    """The resolved value of the date expression closest to ``position``, or None."""
+    resolved = [d for d in dates if d.value]
+    if not resolved:
+        return None
+    return min(resolved, key=lambda d: min(abs(d.start - position), abs(d.end - position))).value
+
+
 def infer_document_date(text: str) -> str | None:
     """The latest explicit date in a text (used when no date is given)."""
     values = [d.value for d in find_dates(text) if d.explicit and d.value]

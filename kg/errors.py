@@ -17,9 +17,3 @@ class DataFileError(KgError):
 
 class OutputError(KgError):
     """An output that could not be written; previous outputs are left intact."""
-
-
-class CheckFailed(KgError):
-    """A check ran and found problems (e.g. evaluation below a threshold)."""
-
-    exit_code = 2

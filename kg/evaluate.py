@@ -116,10 +116,8 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
         raise InputError(f"The graph has no document '{gold.document}' (gold {gold.path}). Build it first: kg build {gold.document}")
     doc = docs[0]
     names: dict[URIRef, set[str]] = {}
-    classes: dict[URIRef, set[str]] = {}
     for row in ds.query(_ENTITIES_Q, initBindings={"doc": doc}):
         names.setdefault(row.e, set()).add(norm(str(row.name)))
-        classes.setdefault(row.e, set()).add(str(row.cls).removeprefix(KG_NS))
     gold_names = {gid: {norm(g["label"]), *(norm(a) for a in g.get("aliases", []))} for gid, g in gold.entities.items()}
     align: dict[URIRef, str] = {}
     found: dict[str, list[URIRef]] = {}

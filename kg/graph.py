@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace
 from .ontology import KG, KG_NS, KGR_NS, ontology_graph
 from .records import Entity, Extraction
 from .resolve import clean_text
+from .rules import mention_rules
 
 MAX_LITERAL = 1024 * 1024  # BAD_INPUTS item 8: longer literals are truncated
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -20,7 +21,6 @@ PREFIXES = {
     "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/", "wd": WIKIDATA,
 }
-_AGREEMENT_WORDS = ("memorandum", "agreement", "treaty", "accord", "convention", "protocol")
 
 
 def literal(text: str, lang: str | None = None) -> Literal:
@@ -132,7 +132,7 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
 def _add_entity(add, entity: Entity, doc_iri: URIRef, agreement: bool) -> None:
     node = URIRef(entity.iri)
     add(node, RDF.type, KG[entity.cls])
-    if entity.cls == "Policy" and (agreement or any(w in entity.label.lower() for w in _AGREEMENT_WORDS)):
+    if entity.cls == "Policy" and (agreement or any(w in entity.label.lower() for w in mention_rules().agreement_words)):
         add(node, RDF.type, KG.Agreement)
     add(node, RDFS.label, literal(entity.label, "en"))
     if entity.label_zh:

@@ -10,8 +10,6 @@ import pyoxigraph as ox
 
 from .ontology import KG_NS, SIGNATURES
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _EDGES = """
 PREFIX kg: <https://w3id.org/policy-kg/ns#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import find_dates
+from .dates import find_dates, nearest_date
 from .records import Document, Observation, Sentence
 
 _UP = "grew|grow|grows|increased|increase|increases|rose|rise|rises|climbed|expanded|jumped"
@@ -28,7 +28,7 @@ def find_observations(doc: Document, sentences: list[Sentence]) -> list[Observat
     for sent in sentences:
         if sent.language != "en" or "%" not in sent.text and "percent" not in sent.text.lower() and "per cent" not in sent.text.lower():
             continue
-        dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date) if d.value]
+        dates = find_dates(doc.text, sent.start, sent.end, doc.date)
         for match in _FIGURE.finditer(doc.text, sent.start, sent.end):
             indicator = _indicator(doc.text[sent.start:match.start()])
             if not indicator:
@@ -40,7 +40,7 @@ def find_observations(doc: Document, sentences: list[Sentence]) -> list[Observat
                 value = -value
             kind = ("year-on-year change" if match.group("yoy") else "change") if change else None
             label = f"{indicator} ({kind})" if kind else indicator
-            period = _period(dates, match.end())
+            period = nearest_date(dates, match.end())
             out.append(Observation(label, f"{value:g}", "percent", period, sent.index, "observation.percent.v1", 0.7))
     return out
 
@@ -56,9 +56,3 @@ def _indicator(before: str) -> str | None:
         return None
     return clause
 
-
-def _period(dates, position: int) -> str | None:
-    """The nearest explicit or resolved date of the sentence."""
-    if not dates:
-        return None
-    return min(dates, key=lambda d: abs(d.start - position)).value

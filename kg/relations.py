@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from .dates import find_dates
+from .dates import find_dates, nearest_date
 from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
@@ -69,11 +69,11 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                 continue
             seen.add((s, p, o))
             out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
-                                _nearest_date(dates, pos)))
+                                nearest_date(dates, pos)))
             if p in SYMMETRIC and (o, p, s) not in seen:
                 seen.add((o, p, s))
                 out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
-                                    _nearest_date(dates, pos)))
+                                    nearest_date(dates, pos)))
     out.extend(_country_relations(doc, sentences, mentions))
     return out
 
@@ -282,9 +282,3 @@ def _modality(text: str, sent: Sentence, pos: int) -> str | None:
         return "planned"
     return None
 
-
-def _nearest_date(dates, pos: int) -> str | None:
-    resolved = [d for d in dates if d.value]
-    if not resolved:
-        return None
-    return min(resolved, key=lambda d: min(abs(d.start - pos), abs(d.end - pos))).value
