@@ -152,14 +152,14 @@ def query(
     name: Annotated[str | None, typer.Argument(help="A named query (see --list) or a .rq file.")] = None,
     expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL text to run instead of a named query.")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, bound safely to ?NAME (repeatable).")] = None,
-    graph: Annotated[Path, typer.Option(help="The graph to query (default: the last build).")] = Path("out/graph.trig"),
+    graph: Annotated[Path | None, typer.Option(help="The store folder or graph file to query (default: the last build's out/store).")] = None,
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
     timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (exit 4).")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Return at most this many rows; a notice says when more were cut.")] = 10_000,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their titles.")] = False,
 ) -> None:
     """Run a read-only SPARQL query on the graph: SELECT, ASK, CONSTRUCT or DESCRIBE."""
-    from .queries import NamedQuery, find_query, list_queries, run_query
+    from .queries import NamedQuery, default_graph_path, find_query, list_queries, run_query
     from .results import format_result
 
     try:
@@ -172,7 +172,8 @@ def query(
             raise KgError("Give a query name, a .rq file, or -e 'SPARQL' (one of them). See: kg query --list")
         chosen = NamedQuery("-e", expression) if expression is not None else find_query(name)
         params = _params(param)
-        if not graph.is_file():
+        graph = graph or default_graph_path()
+        if not graph.exists():
             raise KgError(f"{graph} does not exist. Build the graph first: kg build")
         result = run_query(graph, chosen, params, timeout=timeout, max_rows=max_rows)
     except KgError as exc:

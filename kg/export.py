@@ -55,7 +55,7 @@ def output_lock(out_dir: Path):
         handle.close()
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -83,7 +83,7 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+            os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; outputs are ordinary files
         for name, tmp in temps:
             os.replace(tmp, out_dir / name)
     except OSError as exc:

@@ -27,6 +27,7 @@ from .relations import extract_relations
 from .resolve import resolve_entities
 from .rules import mention_rules, relation_rules
 from .sentences import split_sentences
+from .store import write_store
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,12 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
 
 
 def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
-    """Build and write ``out_dir/graph.ttl`` and ``out_dir/graph.trig`` atomically."""
+    """Build and write ``out_dir/graph.ttl``, ``out_dir/graph.trig`` and the query store, each atomically."""
     started = time.perf_counter()
     result = build(paths, **options)
     files = serialize_outputs(result.dataset)
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         result.outputs = write_atomically(out_dir, files)
+        result.outputs.append(write_store(out_dir, files["graph.trig"], files["graph.ttl"]))
     result.seconds = time.perf_counter() - started
     return result

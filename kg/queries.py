@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, KgError
 from .ontology import KG_NS, KGR_NS
+from .store import merge_into_default_graph, open_read_only  # noqa: F401 - merge_into_default_graph is part of this API
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
@@ -225,12 +226,17 @@ def bind_parameters(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variab
 
 
 def open_store(graph: Path, merge: bool = True) -> ox.Store:
-    """An in-memory Oxigraph store loaded from a built graph.trig (or .ttl).
+    """The store to query: the build's on-disk store (a folder), or a graph.trig/.ttl loaded in memory.
 
     Each document stays in its named graph, and the default graph holds their
     merge (plus the ontology): queries read the default graph, where each fact
     and label appears once, which is much faster than a union of graphs.
+    ``merge=False`` (a file only) keeps the named graphs apart, for exports and views.
     """
+    if graph.is_dir():
+        if not merge:
+            raise InputError(f"{graph} is a query store; give a graph.trig for this command (e.g. out/graph.trig).")
+        return open_read_only(graph)
     if not graph.is_file():
         raise InputError(f"{graph} does not exist. Build the graph first: kg build")
     store = ox.Store()
@@ -242,11 +248,10 @@ def open_store(graph: Path, merge: bool = True) -> ox.Store:
     return merge_into_default_graph(store) if merge else store
 
 
-def merge_into_default_graph(store: ox.Store) -> ox.Store:
-    """Copy every named graph's triples into the default graph (what queries read)."""
-    merged = {q.triple for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged)
-    return store
+def default_graph_path(out_dir: Path = Path("out")) -> Path:
+    """What queries read when no --graph is given: the last build's store, else its graph.trig."""
+    store = out_dir / "store"
+    return store if store.is_dir() else out_dir / "graph.trig"
 
 
 def run_query(store: ox.Store | Path, query: NamedQuery, params: dict[str, str] | None = None, *,

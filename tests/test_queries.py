@@ -46,7 +46,7 @@ def test_every_named_query_has_a_header_and_runs(store):
     for q in queries:
         assert q.title and q.answers and q.example.startswith("kg query"), q.name
         check_query(q.text, q.name)
-        run_query(store, q, example_params(q))  # the documented example runs
+        assert run_query(store, q, example_params(q)).rows, q.name  # the documented example finds something
         required = {k: v for k, v in example_params(q).items() if k not in q.optional}
         assert run_query(store, q, required).rows, q.name
 
@@ -253,3 +253,34 @@ def test_query_list_and_cli_errors(seed_build):
     assert missing.exit_code == 1 and "Available names:" in missing.output
     no_graph = runner.invoke(app, ["query", "issuers", "--graph", "/nonexistent/graph.trig"])
     assert no_graph.exit_code == 1 and "kg build" in no_graph.output
+
+
+def test_the_build_store_answers_like_the_graph_file(seed_build):
+    _, out = seed_build
+    assert (out / "store").is_symlink() and (out / "store").is_dir()
+    for name in ("issuers", "china-partners", "most-connected"):
+        q = find_query(name)
+        from_store = run_query(out / "store", q, example_params(q))
+        from_file = run_query(out / "graph.trig", q, example_params(q))
+        assert from_store.rows and from_store.rows == from_file.rows, name
+    with pytest.raises(InputError, match="graph.trig"):
+        open_store(out / "store", merge=False)
+    result = runner.invoke(app, ["query", "china-partners", "--graph", str(out / "store"), "-f", "csv"])
+    assert result.exit_code == 0 and "Federal Ministry for Economic Affairs and Energy" in result.stdout
+
+
+def test_a_rebuild_swaps_the_store_and_an_open_reader_keeps_reading(tmp_path):
+    from kg.pipeline import build_to
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("The State Council issued the Made in China 2025 strategy in May 2015.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build_to(out, [doc])
+    reader = open_store(out / "store")
+    before = len(reader)
+    doc.write_text("The Ministry of Finance issued the Guidelines on Green Finance in June 2016.\n", encoding="utf-8")
+    build_to(out, [doc])
+    assert len(reader) == before  # the old store stays readable while it is open
+    assert len(list(out.glob(".store-*"))) == 1 and not list(out.glob(".store.link*"))
+    labels = {r[0][1] for r in run_query(out / "store", NamedQuery("-e", "SELECT ?l WHERE { ?p a <https://w3id.org/policy-kg/ns#Policy> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"), {}).rows}
+    assert "Guidelines on Green Finance" in labels and "Made in China 2025" not in labels
