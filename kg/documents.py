@@ -13,11 +13,12 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .formats import HTML_SUFFIXES, PDF_SUFFIXES, html_text, pdf_text
 from .records import Document
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES)
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"GIF8", b"\xff\xd8\xff")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
@@ -37,7 +38,7 @@ class Skipped:
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Expand files and folders (recursively) into a sorted list of .txt/.md files.
+    """Expand files and folders (recursively) into a sorted list of the files policy-kg reads (SUFFIXES).
 
     Returns:
         The files, and a Skipped for each path that does not exist or is no regular file or folder.
@@ -51,14 +52,14 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
             found.add(path)
         elif path.exists():
             problems.append(Skipped(path.as_posix(), f"{path} is not a regular file or folder (a FIFO or device?). "
-                                                     "Pass .txt or .md files or folders."))
+                                                     "Pass text, Markdown, HTML or PDF files, or folders."))
         else:
-            problems.append(Skipped(path.as_posix(), f"{path} does not exist. Pass .txt or .md files or folders that hold them."))
+            problems.append(Skipped(path.as_posix(), f"{path} does not exist. Pass text, Markdown, HTML or PDF files, or folders that hold them."))
     return sorted(found, key=lambda p: p.as_posix()), problems
 
 
 def decode(data: bytes, source: str, encoding: str | None = None, lenient: bool = False) -> tuple[str, str]:
-    """Decode bytes: a given encoding, else UTF-8 (BOM stripped), else GB18030 for Chinese.
+    """Decode bytes: a given encoding, else UTF-16 or UTF-8 by BOM, UTF-8, else a detected CJK encoding.
 
     With ``lenient``, invalid UTF-8 becomes U+FFFD and the count is logged.
 
@@ -83,18 +84,44 @@ def decode(data: bytes, source: str, encoding: str | None = None, lenient: bool 
         text = data.decode("utf-8-sig", errors="replace")
         log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD (--lenient).", source, text.count("\ufffd"))
         return text, "utf-8 (lenient)"
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = ""
-    # GB18030 decodes most byte strings; accept it only when the result is mostly Chinese.
-    cjk = len(_CJK.findall(text))
-    if text and cjk >= 0.3 * max(1, len(text.strip()) - len(_LATIN.findall(text)) - text.count(" ")):
-        return text, "gb18030"
+    detected = _detect_cjk(data)
+    if detected:
+        log.warning("%s: not UTF-8; read as %s (detected). Pass --encoding to be sure.", source, detected[1])
+        return detected
     raise InputError(
-        f"{source} is not UTF-8 (invalid byte at offset {utf8_error.start}) nor Chinese GB18030. "
-        "Pass --encoding with its encoding (e.g. --encoding cp1252), or --lenient to replace bad bytes."
+        f"{source} is not UTF-8 (invalid byte at offset {utf8_error.start}), and its encoding cannot be detected "
+        "with confidence. Pass --encoding with its encoding (e.g. --encoding cp1252 or --encoding big5), "
+        "or --lenient to read it as UTF-8 with bad bytes replaced."
     )
+
+
+# Detection is trusted only for the multi-byte Chinese, Japanese and Korean encodings, whose byte
+# patterns are distinctive; single-byte Latin encodings (cp1252, cp1250, latin-1...) look alike and
+# would give mojibake, so those need --encoding.
+_CJK_ENCODINGS = {"gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "hz": "hz",
+                  "big5": "big5", "big5hkscs": "big5hkscs", "cp950": "cp950", "shift_jis": "shift_jis",
+                  "cp932": "cp932", "euc_jp": "euc_jp", "euc_kr": "euc_kr", "cp949": "cp949"}
+_MIN_DETECT_BYTES = 48
+
+
+def _detect_cjk(data: bytes) -> tuple[str, str] | None:
+    """Text and encoding when the bytes are, with confidence, a CJK multi-byte encoding."""
+    from charset_normalizer import from_bytes
+
+    if len(data) < _MIN_DETECT_BYTES:
+        return None
+    best = from_bytes(data).best()
+    if best is None or best.encoding not in _CJK_ENCODINGS or best.chaos > 0.1:
+        return None
+    encoding = _CJK_ENCODINGS[best.encoding]
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    cjk = len(_CJK.findall(text))
+    if cjk < 0.3 * max(1, len(text.strip()) - len(_LATIN.findall(text)) - text.count(" ")):
+        return None
+    return text, encoding
 
 
 def read_document(path: Path, *, encoding: str | None = None, date: str | None = None,
@@ -116,11 +143,24 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
         raise InputError(f"{source} cannot be read: {exc.strerror}.") from None
     if not data.strip():
         raise InputError(f"{source} is empty. Remove it or add text.")
-    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise InputError(f"{source} looks binary, not text. Only .txt and .md text files are read.")
-    text, used = decode(data, source, encoding, lenient)
+    suffix = path.suffix.lower()
+    extracted = None
+    if suffix in PDF_SUFFIXES:
+        if not data.startswith(b"%PDF"):
+            raise InputError(f"{source} is named .pdf but is not a PDF. Rename it or remove it.")
+        extracted = pdf_text(path, source)
+        text, used = extracted.text, "pdf"
+    elif data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        raise InputError(f"{source} looks binary, not text. Only text, Markdown, HTML and PDF files are read.")
+    elif suffix in HTML_SUFFIXES:
+        extracted = html_text(data, source)
+        text, used = extracted.text, "html"
+    else:
+        text, used = decode(data, source, encoding, lenient)
     text = _CONTROL.sub("\ufffd", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")))
-    meta, body_start = _front_matter(text, source)
+    meta, body_start = _front_matter(text, source) if extracted is None else ({}, 0)
+    if extracted is not None:
+        meta = {"title": extracted.title, "date": extracted.date, "language": extracted.language}
     if not text[body_start:].strip():
         raise InputError(f"{source} has no text after its front matter. Remove it or add text.")
     doc_date, date_source = _document_date(meta, date, source)
@@ -129,7 +169,8 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
         id=sha[:16], source=source, text=text, body_start=body_start,
         title=str(meta.get("title") or _title(text[body_start:], path)).strip(),
         sha256=sha, languages=_languages(text[body_start:]), date=doc_date, date_source=date_source,
-        encoding=used,
+        encoding=used, language=_declared_language(meta, source),
+        page_starts=extracted.page_starts if extracted else (),
     )
 
 
@@ -185,8 +226,35 @@ def _document_date(meta: dict, option: str | None, source: str) -> tuple[str | N
     return _check_date(str(value), f"{source} front matter"), "metadata"
 
 
+def _declared_language(meta: dict, source: str) -> str | None:
+    value = meta.get("language") or meta.get("lang")
+    if not value:
+        return None
+    tag = normalize_language(str(value))
+    if tag is None:
+        log.warning("%s: language '%s' is not a BCP 47 tag or a known language name; dropped.", source, value)
+    return tag
+
+
+def normalize_language(value: str) -> str | None:
+    """A BCP 47 tag for 'zh_CN', 'zh-cn', 'Chinese' or 'zh'; None when it names no known language."""
+    from babel import Locale, UnknownLocaleError
+
+    value = value.strip()
+    if re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", value):
+        try:
+            Locale.parse(value.replace("-", "_"))  # a known language (and region)
+        except (UnknownLocaleError, ValueError):
+            return None
+        parts = value.replace("_", "-").split("-")
+        return "-".join([parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 or p.isdigit()
+                                              else p.lower() for p in parts[1:]])
+    names = {name.casefold(): code for code, name in Locale("en").languages.items() if "_" not in code}
+    return names.get(value.casefold())
+
+
 def _check_date(value: str, where: str) -> str:
-    value = value.strip()[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", value) else value.strip()
+    value = value.strip()[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", value.strip()) else value.strip()
     if not _ISO_DATE.match(value):
         raise InputError(f"{where}: date '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD.")
     return value

@@ -3,6 +3,7 @@ nodes with provenance, one named graph per document (ONTOLOGY.md)."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from decimal import Decimal
 
@@ -71,7 +72,7 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
         add(doc_iri, RDF.type, DCTERMS.BibliographicResource)
         add(doc_iri, DCTERMS.title, literal(doc.title))
         add(doc_iri, DCTERMS.source, literal(doc.source))
-        for lang in doc.languages:
+        for lang in sorted(set(doc.languages) | ({doc.language} if doc.language else set())):
             add(doc_iri, DCTERMS.language, Literal(lang))
         add(doc_iri, KG.sha256, Literal(doc.sha256))
         add(doc_iri, KG.encoding, Literal(doc.encoding))
@@ -103,6 +104,8 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
             add(stmt, KG.evidence, literal(sent.text, "zh" if sent.language == "zh" else "en"))
             add(stmt, KG.charStart, Literal(sent.start))
             add(stmt, KG.charEnd, Literal(sent.end))
+            if doc.page_starts:
+                add(stmt, KG.page, Literal(bisect.bisect_right(doc.page_starts, sent.start)))
             add(stmt, KG.rule, Literal(r.rule))
             add(stmt, KG.confidence, Literal(Decimal(str(r.confidence)), datatype=XSD.decimal))
             if r.date:
@@ -123,6 +126,8 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
             add(node, KG.evidence, literal(sent.text, "en"))
             add(node, KG.charStart, Literal(sent.start))
             add(node, KG.charEnd, Literal(sent.end))
+            if doc.page_starts:
+                add(node, KG.page, Literal(bisect.bisect_right(doc.page_starts, sent.start)))
             add(node, KG.rule, Literal(obs.rule))
             add(node, KG.confidence, Literal(Decimal(str(obs.confidence)), datatype=XSD.decimal))
         ds.addN(quads)

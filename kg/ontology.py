@@ -54,6 +54,7 @@ class KG(DefinedNamespace):
     evidence: URIRef
     charStart: URIRef
     charEnd: URIRef
+    page: URIRef
     rule: URIRef
     confidence: URIRef
     date: URIRef

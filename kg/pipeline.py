@@ -89,7 +89,7 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
         if progress:
             progress(n, len(items))
     if not extractions:
-        reasons = "; ".join(s.reason for s in skipped) or "no .txt or .md files were found"
+        reasons = "; ".join(s.reason for s in skipped) or "no .txt, .md, .html or .pdf files were found"
         raise InputError(f"Nothing to build: {reasons}")
     entities = resolve_entities(extractions, lexicon, base)
     dataset = build_graph(extractions, entities, base)

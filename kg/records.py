@@ -19,6 +19,8 @@ class Document:
     date: str | None  # ISO date, year-month or year
     date_source: str | None  # "metadata", "option" or "inferred"
     encoding: str
+    language: str | None = None  # BCP 47 tag declared by metadata (front matter, HTML lang)
+    page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
 
 
 @dataclass(frozen=True, slots=True)
