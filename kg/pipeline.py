@@ -17,17 +17,17 @@ from .dates import infer_document_date
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
-from .export import output_lock, serialize_outputs, write_atomically
-from .graph import build_graph
+from .export import output_lock, serialize_outputs
+from .graph import build_graph, document_iri
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
 from .ontology import KGR_NS
+from .outputs import publish, remove_stale_temporaries
 from .records import Document, Extraction
 from .relations import extract_relations
 from .resolve import resolve_entities
 from .rules import mention_rules, relation_rules
 from .sentences import split_sentences
-from .store import write_store
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,12 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            extractions.append(extract_document(item, lexicon))
+            try:
+                extractions.append(extract_document(item, lexicon))
+            except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the corpus
+                log.exception("%s: extraction failed", item.source)
+                skipped.append(Skipped(item.source, f"{item.source}: extraction failed ({type(exc).__name__}: {exc}). "
+                                                    "The other documents were built; please report this file."))
         if progress:
             progress(n, len(items))
     if not extractions:
@@ -103,12 +108,15 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
 
 
 def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
-    """Build and write ``out_dir/graph.ttl``, ``out_dir/graph.trig`` and the query store, each atomically."""
+    """Build and publish ``out_dir/graph.ttl``, ``graph.trig``, ``manifest.json`` and ``store`` as one set."""
     started = time.perf_counter()
     result = build(paths, **options)
     files = serialize_outputs(result.dataset)
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
-        result.outputs = write_atomically(out_dir, files)
-        result.outputs.append(write_store(out_dir, files["graph.trig"], files["graph.ttl"]))
+        remove_stale_temporaries(out_dir)
+        documents = [{"source": ex.document.source, "sha256": ex.document.sha256,
+                      "graph": str(document_iri(ex.document.id, options.get("base", KGR_NS)))}
+                     for ex in result.extractions]
+        result.outputs = publish(out_dir, files, documents)
     result.seconds = time.perf_counter() - started
     return result

@@ -281,6 +281,6 @@ def test_a_rebuild_swaps_the_store_and_an_open_reader_keeps_reading(tmp_path):
     doc.write_text("The Ministry of Finance issued the Guidelines on Green Finance in June 2016.\n", encoding="utf-8")
     build_to(out, [doc])
     assert len(reader) == before  # the old store stays readable while it is open
-    assert len(list(out.glob(".store-*"))) == 1 and not list(out.glob(".store.link*"))
+    assert len(list((out / ".builds").iterdir())) == 1 and not list(out.glob(".*.link-*"))
     labels = {r[0][1] for r in run_query(out / "store", NamedQuery("-e", "SELECT ?l WHERE { ?p a <https://w3id.org/policy-kg/ns#Policy> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"), {}).rows}
     assert "Guidelines on Green Finance" in labels and "Made in China 2025" not in labels

@@ -1,0 +1,155 @@
+"""Publish a build's outputs as one set: graph.ttl, graph.trig, manifest.json and the query store.
+
+Every build writes a complete new set into ``out/.builds/<token>/`` and then
+switches the link ``out/current`` to it with one rename. The names users open,
+``out/graph.ttl``, ``out/graph.trig``, ``out/manifest.json`` and ``out/store``,
+are links through ``current``, so a reader (or a build killed at any moment)
+sees either the whole previous set or the whole new one, never a mix.
+
+The manifest records each file's SHA-256. When the published files no longer
+match it (edited, truncated or damaged on disk), the next build says so and
+keeps that set aside instead of deleting it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+from .export import current_umask
+from .store import write_store
+
+log = logging.getLogger(__name__)
+
+BUILDS = ".builds"
+CURRENT = "current"
+FILES = ("graph.ttl", "graph.trig")
+MANIFEST = "manifest.json"
+STORE = "store"
+PUBLISHED = (*FILES, MANIFEST, STORE)
+
+
+def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict]) -> list[Path]:
+    """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
+
+    Raises:
+        OutputError: the folder cannot be written; the previous set is left as it was.
+    """
+    builds = out_dir / BUILDS
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        changed = check_published(out_dir)
+        previous = (out_dir / CURRENT).resolve() if changed else None
+        target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
+    except OSError as exc:
+        raise OutputError(f"Cannot write to {out_dir}: {exc.strerror}. Pass another --out.") from None
+    try:
+        target.chmod(0o777 & ~current_umask())
+        manifest = {"files": {}, "documents": documents}
+        for name in FILES:
+            _write_file(target / name, files[name])
+            manifest["files"][name] = hashlib.sha256(files[name]).hexdigest()
+        write_store(target / STORE, files["graph.trig"], files["graph.ttl"])
+        _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        _fsync_dir(target)
+        _link_names(out_dir)
+        _swap(out_dir / CURRENT, Path(BUILDS) / target.name)
+    except (OSError, ValueError, SyntaxError) as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        reason = getattr(exc, "strerror", None) or exc
+        raise OutputError(f"Cannot write to {out_dir}: {reason}. Previous outputs are unchanged.") from None
+    except OutputError:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    if previous is not None:  # keep the changed set, and say where, rather than delete it silently
+        aside = previous.with_name(previous.name + ".damaged")
+        with contextlib.suppress(OSError):
+            os.replace(previous, aside)
+            log.warning("%s changed or damaged since the last build (SHA-256 differs from its manifest); "
+                        "that output set is kept in %s and a new one was written.",
+                        ", ".join(str(out_dir / name) for name in changed), aside)
+    _remove_old_sets(builds, keep={target.name})
+    return [out_dir / name for name in PUBLISHED]
+
+
+def check_published(out_dir: Path) -> list[str]:
+    """The published files that no longer match their manifest (edited, truncated or damaged)."""
+    current = out_dir / CURRENT
+    try:
+        manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    changed = []
+    for name, digest in sorted(manifest.get("files", {}).items()):
+        try:
+            actual = hashlib.sha256((current / name).read_bytes()).hexdigest()
+        except OSError:
+            actual = None
+        if actual != digest:
+            changed.append(name)
+    return changed
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o666 & ~current_umask())
+
+
+def _link_names(out_dir: Path) -> None:
+    """Make out/graph.ttl, ... links through ``current`` (once); a regular file there is moved aside, not lost."""
+    for name in PUBLISHED:
+        path = out_dir / name
+        if path.is_symlink():
+            if os.readlink(path) == f"{CURRENT}/{name}":
+                continue
+            path.unlink()
+        elif path.exists():
+            aside = out_dir / f"{name}.before-links"
+            log.warning("%s was a plain file or folder from an older build; moved to %s.", path, aside)
+            if aside.exists():
+                shutil.rmtree(aside) if aside.is_dir() else aside.unlink()
+            os.replace(path, aside)
+        _swap(path, Path(CURRENT) / name)
+
+
+def _swap(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` with one atomic rename."""
+    temporary = link.with_name(f".{link.name}.link-{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    temporary.symlink_to(target)
+    os.replace(temporary, link)
+    _fsync_dir(link.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_old_sets(builds: Path, keep: set[str]) -> None:
+    """Delete earlier and half-written sets (an open reader keeps reading its files)."""
+    for path in builds.iterdir():
+        if path.name not in keep and not path.name.endswith(".damaged"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove link temporaries a killed run left behind (the caller holds the lock)."""
+    for path in out_dir.glob(".*.link-*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
