@@ -43,7 +43,7 @@ def _fail(exc: KgError) -> typer.Exit:
 
 @app.command()
 def build(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (.txt, .md). Default: seeds/")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (.txt, .md, .html, .pdf). Default: seeds/")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
     date: Annotated[str | None, typer.Option(help="Document date (YYYY, YYYY-MM or YYYY-MM-DD) for relative dates.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode every file with this encoding (e.g. gb18030, cp1252).")] = None,
@@ -51,10 +51,10 @@ def build(
     lenient: Annotated[bool, typer.Option(help="Replace invalid UTF-8 by U+FFFD instead of skipping the file.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
-    """Build the knowledge graph: writes OUT/graph.ttl and OUT/graph.trig atomically."""
+    """Build the knowledge graph: publishes OUT/graph.ttl, graph.trig, manifest.json and the query store as one set."""
     from .pipeline import build_to
 
-    logging.basicConfig(level=logging.ERROR, format="Warning: %(message)s")
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="Warning: %(message)s")
     if not paths:
         if not Path("seeds").is_dir():
             raise _fail(KgError("No paths given and there is no seeds/ folder here. Pass files or folders: kg build PATH..."))

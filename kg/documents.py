@@ -178,16 +178,13 @@ def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: 
                    max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False) -> Iterator[Document | Skipped]:
     """Yield a Document per readable file and a Skipped per file or path that is not."""
     files, problems = find_files(paths)
-    for problem in problems:
-        log.warning("%s", problem.reason)
-        yield problem
+    yield from problems  # each says why; the caller reports them
     root = Path.cwd()
     seen: set[str] = set()
     for path in files:
         try:
             doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
         except InputError as exc:
-            log.warning("%s", exc)
             yield Skipped(_display(path, root), str(exc))
             continue
         if doc.id in seen:

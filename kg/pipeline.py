@@ -88,7 +88,7 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
             try:
                 extractions.append(extract_document(item, lexicon))
             except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the corpus
-                log.exception("%s: extraction failed", item.source)
+                log.debug("%s: extraction failed", item.source, exc_info=True)
                 skipped.append(Skipped(item.source, f"{item.source}: extraction failed ({type(exc).__name__}: {exc}). "
                                                     "The other documents were built; please report this file."))
         if progress:

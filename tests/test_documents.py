@@ -6,6 +6,7 @@ from kg.documents import Skipped, read_document, read_documents
 from kg.errors import InputError
 
 
+@pytest.mark.bad_input(2)
 def test_utf8_bom_is_stripped(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbfThe State Council issued a plan.")
@@ -13,6 +14,7 @@ def test_utf8_bom_is_stripped(tmp_path):
     assert not doc.text.startswith("\ufeff") and doc.encoding == "utf-8"
 
 
+@pytest.mark.bad_input(3)
 def test_gb18030_chinese_is_decoded(tmp_path):
     path = tmp_path / "zh.txt"
     path.write_bytes("国务院发布了《中国制造2025》。工业和信息化部负责实施。".encode("gb18030"))
@@ -20,6 +22,7 @@ def test_gb18030_chinese_is_decoded(tmp_path):
     assert doc.encoding == "gb18030" and "国务院" in doc.text and "zh" in doc.languages
 
 
+@pytest.mark.bad_input(4)
 def test_undecodable_file_names_file_and_suggests_encoding(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("Caf\xe9 policy and the Minist\xe8re des Finances".encode("cp1252"))
@@ -27,12 +30,14 @@ def test_undecodable_file_names_file_and_suggests_encoding(tmp_path):
         read_document(path)
 
 
+@pytest.mark.bad_input(3, 4)
 def test_explicit_encoding_is_used(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("Café policy".encode("cp1252"))
     assert read_document(path, encoding="cp1252").text == "Café policy"
 
 
+@pytest.mark.bad_input(1, 6)
 @pytest.mark.parametrize("content, reason", [(b"   \n\n ", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary")])
 def test_empty_and_binary_files_are_skipped_with_reason(tmp_path, content, reason):
     (tmp_path / "bad.txt").write_bytes(content)
@@ -58,6 +63,7 @@ def test_date_option_overrides_and_is_checked(tmp_path):
         read_document(path, date="May 2016")
 
 
+@pytest.mark.bad_input(18)
 def test_missing_path_is_skipped_with_a_clear_reason_and_the_rest_is_read(tmp_path):
     (tmp_path / "one.txt").write_text("First text.")
     items = list(read_documents([Path("/nonexistent/folder"), tmp_path]))
@@ -65,6 +71,7 @@ def test_missing_path_is_skipped_with_a_clear_reason_and_the_rest_is_read(tmp_pa
     assert [Path(i.source).name for i in items[1:]] == ["one.txt"]
 
 
+@pytest.mark.bad_input(18)
 def test_fifo_is_skipped_not_read(tmp_path):
     import os
 
@@ -84,6 +91,7 @@ def test_folders_are_read_recursively_and_sorted(tmp_path):
     assert len(docs) == 2
 
 
+@pytest.mark.bad_input(5)
 def test_lenient_replaces_invalid_utf8_and_records_it(tmp_path):
     path = tmp_path / "broken.txt"
     path.write_bytes(b"The State Council \xff\xfe issued a plan.")
@@ -93,6 +101,7 @@ def test_lenient_replaces_invalid_utf8_and_records_it(tmp_path):
     assert doc.text.count("\ufffd") == 2 and doc.encoding == "utf-8 (lenient)"
 
 
+@pytest.mark.bad_input(7)
 def test_file_over_max_bytes_is_refused_before_reading(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("x" * 2000)

@@ -170,6 +170,7 @@ def _audit(event, args):
 sys.addaudithook(_audit)  # audit hooks cannot be removed; this one records only while a test asks it to
 
 
+@pytest.mark.bad_input(24, 25, 26)
 @pytest.mark.parametrize("clause, text", HOSTILE, ids=[f"{n}-{c}" for n, (c, _) in enumerate(HOSTILE)])
 def test_hostile_query_is_refused_before_anything_runs(store, clause, text):
     listener = _Listener()
@@ -192,6 +193,7 @@ def test_hostile_query_is_refused_before_anything_runs(store, clause, text):
     assert [e for e in recorded if e[0] == "open"] == []
 
 
+@pytest.mark.bad_input(27)
 def test_runaway_query_stops_at_timeout_with_its_own_exit_code(seed_build):
     _, out = seed_build
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -201,6 +203,7 @@ def test_runaway_query_stops_at_timeout_with_its_own_exit_code(seed_build):
     assert result.exit_code == 4 and "--timeout" in result.output
 
 
+@pytest.mark.bad_input(27)
 def test_redos_regex_is_stopped(seed_build):
     _, out = seed_build
     text = 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?x ?y ?z FILTER(REGEX(CONCAT(STR(?c), STR(?f), STR(?z)), "(a+)+$")) }'
@@ -208,6 +211,7 @@ def test_redos_regex_is_stopped(seed_build):
         run_query(open_store(out / "graph.trig"), NamedQuery("-e", text), {}, timeout=1)
 
 
+@pytest.mark.bad_input(28)
 def test_rows_are_capped_with_a_notice(seed_build):
     _, out = seed_build
     result = runner.invoke(app, ["query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(out / "graph.trig"),
@@ -217,6 +221,7 @@ def test_rows_are_capped_with_a_notice(seed_build):
     assert "truncated at 5 rows" in result.output
 
 
+@pytest.mark.bad_input(29)
 def test_syntax_error_gives_line_and_column(tmp_path, seed_build):
     _, out = seed_build
     bad = tmp_path / "bad.rq"

@@ -61,6 +61,7 @@ def seed_views(seed_build, tmp_path_factory):
     return out, views
 
 
+@pytest.mark.bad_input(32)
 def test_seed_page_draws_offline_with_every_node(browser, seed_views):
     out, views = seed_views
     page, seen = _open(browser, views / "graph.html")
@@ -94,6 +95,7 @@ def test_click_on_an_edge_shows_its_evidence(browser, seed_views):
     page.close()
 
 
+@pytest.mark.bad_input(34)
 def test_views_write_nothing_outside_their_folder(seed_build, tmp_path, monkeypatch):
     _, out = seed_build
     cwd = tmp_path / "cwd"
@@ -119,6 +121,7 @@ XSS = ['<img src=x onerror="window.__xss=1">', '</script><script>window.__xss=2<
        "<style>@import 'http://127.0.0.1:9/x.css';</style><body onload=window.__xss=9>"]
 
 
+@pytest.mark.bad_input(30, 31)
 def test_hostile_labels_render_as_inert_text(browser, tmp_path):
     graph = nx.MultiDiGraph()
     for n, label in enumerate(XSS):
