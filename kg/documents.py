@@ -75,7 +75,11 @@ def decode(data: bytes, source: str, encoding: str | None = None, lenient: bool 
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{source} does not decode as {encoding}: {exc}. Check --encoding.") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source} starts with a UTF-16 byte order mark but is not valid UTF-16 "
+                             f"(offset {exc.start}). Re-save it as UTF-8.") from None
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -150,7 +154,7 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
             raise InputError(f"{source} is named .pdf but is not a PDF. Rename it or remove it.")
         extracted = pdf_text(path, source)
         text, used = extracted.text, "pdf"
-    elif data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    elif data.startswith(_BINARY_MAGIC) or _mostly_binary(data):
         raise InputError(f"{source} looks binary, not text. Only text, Markdown, HTML and PDF files are read.")
     elif suffix in HTML_SUFFIXES:
         extracted = html_text(data, source)
@@ -192,6 +196,14 @@ def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: 
             continue
         seen.add(doc.id)
         yield doc
+
+
+def _mostly_binary(data: bytes) -> bool:
+    """NULs in more than 1% of the first 4 KB mean binary; a stray NUL in text is replaced later."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 is half NULs
+    sample = data[:4096]
+    return sample.count(b"\x00") > max(2, len(sample) // 100)
 
 
 def _display(path: Path, root: Path | None) -> str:

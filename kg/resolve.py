@@ -23,7 +23,18 @@ _IRI_MAX = 200
 def clean_text(text: str) -> str:
     """NFC text without control, format or bidi characters (safe for labels and IRIs)."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co") or ch in "\t\n")
+    if text.isprintable():  # nothing to drop: the common case, checked in C
+        return text
+    return "\n".join(_clean_line(line) for line in text.split("\n"))
+
+
+_DROPPED = ("Cc", "Cf", "Cs", "Co")
+
+
+def _clean_line(line: str) -> str:
+    if line.isprintable():
+        return line
+    return "".join(ch for ch in line if ch == "\t" or ch.isprintable() or unicodedata.category(ch) not in _DROPPED)
 
 
 def mint_iri(name: str, base: str = KGR_NS, prefix: str = "") -> str:

@@ -142,3 +142,24 @@ def test_hostile_labels_render_as_inert_text(browser, tmp_path):
     assert sorted(page.evaluate("kgNetwork.body.data.nodes.get().map(n => n.label)")) == sorted(XSS)
     assert seen["external"] == []
     page.close()
+
+
+@pytest.mark.bad_input(33)
+def test_a_5000_node_graph_draws_from_a_precomputed_layout(browser, tmp_path):
+    """Positions come with the page and physics is off, so the browser only draws; how long
+    that takes is measured by tests/benchmarks/bench_views.py, not asserted here."""
+    graph = nx.MultiDiGraph()
+    for n in range(5000):
+        graph.add_node(f"https://w3id.org/policy-kg/id/n{n}", label=f"Actor {n}", label_zh="", cls="Organization",
+                       country="", documents="")
+    for n in range(1, 5000):
+        graph.add_edge(f"https://w3id.org/policy-kg/id/n{n}", f"https://w3id.org/policy-kg/id/n{n // 3}", key="memberOf",
+                       predicate="memberOf", evidence="e", documents="", date="", modality="", rule="r", confidence=0.5)
+    page_path = tmp_path / "big.html"
+    page_path.write_text(render_page(graph, "5,000 nodes"))
+    page, seen = _open(browser, page_path)
+    assert page.evaluate("kgNetwork.body.data.nodes.length") == 5000
+    assert page.evaluate("kgNetwork.body.data.nodes.get().every(n => Number.isFinite(n.x) && Number.isFinite(n.y))")
+    assert page.evaluate("kgNetwork.physics.options.enabled") is False
+    assert page.locator("#graph canvas").count() == 1 and seen["external"] == [] and seen["errors"] == []
+    page.close()
