@@ -7,6 +7,7 @@ become ISO values: YYYY-MM-DD, YYYY-MM or YYYY, in the spirit of HeidelTime.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -56,13 +57,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str 
         return []
     ref = _parse_ref(doc_date)
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans: overlap checks by bisection
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text, start, end):
-            if any(not (e <= m.start() or s >= m.end()) for s, e in taken):
-                continue
+            at = bisect.bisect_left(taken, (m.start(), m.start()))
+            if (at < len(taken) and taken[at][0] < m.end()) or (at and taken[at - 1][1] > m.start()):
+                continue  # an earlier pattern already read (part of) this span
             value, explicit = _value(kind, m.groups(), ref, bool(doc_date and len(doc_date) == 10))
-            taken.append((m.start(), m.end()))
+            taken.insert(at, (m.start(), m.end()))
             out.append(DateMention(m.start(), m.end(), value, explicit))
     return sorted(out, key=lambda d: d.start)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .documents import count_matches
 from .records import Document, Sentence
 
 # Language facts, not domain data: tokens after which a full stop does not end a sentence.
@@ -43,7 +44,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
         paragraph += 1
         start += len(line) - len(line.lstrip())
         end -= len(line) - len(line.rstrip())
-        language = "zh" if len(_CJK.findall(stripped)) * 2 > len(stripped) * 0.6 else "en"
+        language = "zh" if count_matches(_CJK, stripped) * 2 > len(stripped) * 0.6 else "en"
         if stripped.startswith("#") or _looks_like_heading(stripped):
             hstart = start + (len(stripped) - len(stripped.lstrip("#").lstrip()))
             out.append(Sentence(doc.id, len(out), hstart, end, doc.text[hstart:end], paragraph, "heading", None, language))
