@@ -1,7 +1,10 @@
 """Benchmark: wall time of `kg build` on the seed (Python start included) and
 extraction throughput in words per second. Prints numbers; asserts nothing.
 
-    python tests/benchmarks/bench_build.py [--runs 5]
+    python tests/benchmarks/bench_build.py [--runs 5] [--long-line]
+
+--long-line also builds documents of one line of 5, 10 and 20 MB (BAD_INPUTS row 8) and
+prints seconds per MB, which stays flat when the time grows linearly.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--long-line", action="store_true")
     args = parser.parse_args()
+    if args.long_line:
+        long_lines()
     walls = []
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.runs + 1):
@@ -47,6 +53,21 @@ def main() -> None:
     print(f"kg build on seeds/ (whole process): median {statistics.median(walls):.2f} s, "
           f"min {min(walls):.2f} s, max {max(walls):.2f} s over {len(walls)} runs")
     print(f"extraction stages: {words} words in {median * 1000:.1f} ms median -> {words / median:,.0f} words/s")
+
+
+def long_lines() -> None:
+    sys.path.insert(0, str(ROOT))
+    from kg.pipeline import build
+
+    with tempfile.TemporaryDirectory() as folder:
+        for megabytes in (5, 10, 20):
+            path = Path(folder) / f"line-{megabytes}.txt"
+            path.write_text("The State Council issued the Made in China 2025 strategy "
+                            + "x" * (megabytes * 1024 * 1024) + " in May 2015.\n")
+            start = time.perf_counter()
+            build([path])
+            seconds = time.perf_counter() - start
+            print(f"one {megabytes} MB line: {seconds:.1f} s, {seconds / megabytes:.2f} s per MB")
 
 
 if __name__ == "__main__":
