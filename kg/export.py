@@ -15,21 +15,22 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from .errors import OutputError
-from .graph import PREFIXES, merged_graph
+from .graph import PREFIXES
 
 
-def serialize_outputs(ds: Dataset) -> dict[str, bytes]:
-    """graph.ttl (the merged graph) and graph.trig (a named graph per document), as bytes.
+def serialize_outputs(store: ox.Store) -> dict[str, bytes]:
+    """graph.ttl (the merge of every graph) and graph.trig (a named graph per document), as bytes.
 
-    Serialised by Oxigraph's native writers, which emit triples in store order,
-    so the same graph gives the same bytes.
+    Written by Oxigraph's native serialisers in store order, so the same graph
+    gives the same bytes.
     """
+    merged = ox.Store()
+    merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
     return {
-        "graph.ttl": merged_graph(ds).serialize(format="ox-turtle", encoding="utf-8"),
-        "graph.trig": ds.serialize(format="ox-trig", encoding="utf-8"),
+        "graph.ttl": merged.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES),
+        "graph.trig": store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES),
     }
 
 

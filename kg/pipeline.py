@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from .dates import infer_document_date
@@ -18,7 +19,7 @@ from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
 from .export import output_lock, serialize_outputs
-from .graph import build_graph, document_iri
+from .graph import as_dataset, build_graph, document_iri
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
 from .ontology import KGR_NS
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 class BuildResult:
     """What a build did, for the summary line and for tests."""
 
-    dataset: Dataset
+    store: ox.Store  # in memory: the ontology and a named graph per document
     extractions: list[Extraction]
     skipped: list[Skipped] = field(default_factory=list)
     entities_by_class: Counter = field(default_factory=Counter)
@@ -44,6 +45,11 @@ class BuildResult:
     words: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset over the same store (no copy)."""
+        return as_dataset(self.store)
 
     @property
     def documents(self) -> int:
@@ -71,7 +77,7 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
 def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False, base: str = KGR_NS,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Read, extract and resolve every document into a Dataset (nothing written).
+    """Read, extract and resolve every document into an in-memory graph (nothing written).
 
     Raises:
         InputError: a path is missing, or no document could be read.
@@ -97,8 +103,7 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
         reasons = "; ".join(s.reason for s in skipped) or "no .txt, .md, .html or .pdf files were found"
         raise InputError(f"Nothing to build: {reasons}")
     entities = resolve_entities(extractions, lexicon, base)
-    dataset = build_graph(extractions, entities, base)
-    result = BuildResult(dataset, extractions, skipped)
+    result = BuildResult(build_graph(extractions, entities, base), extractions, skipped)
     result.entities_by_class = Counter(e.cls for e in entities.values())
     result.relations_by_predicate = Counter(r.predicate for ex in extractions for r in ex.relations
                                             if r.subject in entities and r.object in entities)
@@ -111,11 +116,11 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     """Build and publish ``out_dir/graph.ttl``, ``graph.trig``, ``manifest.json`` and ``store`` as one set."""
     started = time.perf_counter()
     result = build(paths, **options)
-    files = serialize_outputs(result.dataset)
+    files = serialize_outputs(result.store)
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
         documents = [{"source": ex.document.source, "sha256": ex.document.sha256,
-                      "graph": str(document_iri(ex.document.id, options.get("base", KGR_NS)))}
+                      "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
                      for ex in result.extractions]
         result.outputs = publish(out_dir, files, documents)
     result.seconds = time.perf_counter() - started
