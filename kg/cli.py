@@ -8,6 +8,7 @@ malformed query); 2 a check ran and found problems (eval below --min-f1);
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -49,6 +50,7 @@ def build(
     encoding: Annotated[str | None, typer.Option(help="Decode every file with this encoding (e.g. gb18030, cp1252).")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = 200 * 1024 * 1024,
     lenient: Annotated[bool, typer.Option(help="Replace invalid UTF-8 by U+FFFD instead of skipping the file.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract in this many processes (default: the number of cores).")] = os.cpu_count() or 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Build the knowledge graph: publishes OUT/graph.ttl, graph.trig, manifest.json and the query store as one set."""
@@ -66,21 +68,43 @@ def build(
                 typer.echo(f"\r{done}/{total} documents", nl=done == total, err=True)
     try:
         result = build_to(out, paths, date=date, encoding=encoding, max_bytes=max_bytes, lenient=lenient,
-                          progress=progress)
+                          progress=progress, jobs=jobs)
     except KgError as exc:
         raise _fail(exc) from None
+    _report_build(result, quiet)
+
+
+def _report_build(result, quiet: bool) -> None:
     for skipped in result.skipped:
         typer.echo(f"Skipped: {skipped.reason}", err=True)
     if not quiet:
         classes = ", ".join(f"{c} {n}" for c, n in sorted(result.entities_by_class.items()))
         predicates = ", ".join(f"{p} {n}" for p, n in sorted(result.relations_by_predicate.items()))
-        typer.echo(f"Built {result.documents} document(s), {result.sentences} sentences, {result.words:,} words "
-                   f"in {result.seconds:.2f} s")
+        typer.echo(f"Built {result.documents} document(s) ({result.extracted} extracted, "
+                   f"{result.documents - result.extracted} unchanged), {result.sentences} sentences, "
+                   f"{result.words:,} words in {result.seconds:.2f} s")
         typer.echo(f"Entities ({sum(result.entities_by_class.values())}): {classes}")
         typer.echo(f"Relations ({sum(result.relations_by_predicate.values())}): {predicates}")
         typer.echo("Wrote " + ", ".join(str(p) for p in result.outputs))
     if result.skipped:
         raise typer.Exit(code=EXIT_SKIPPED)
+
+
+@app.command()
+def remove(
+    documents: Annotated[list[str], typer.Argument(help="Documents of the last build: source path, file name or SHA-256 prefix.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder of the build.")] = Path("out"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Remove documents from the last build: their named graphs go, entities other documents name stay."""
+    from .pipeline import remove_documents
+
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="Warning: %(message)s")
+    try:
+        result = remove_documents(out, documents)
+    except KgError as exc:
+        raise _fail(exc) from None
+    _report_build(result, quiet)
 
 
 @app.command("eval")

@@ -36,7 +36,7 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict]) -> list[Path]:
+def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict], settings: dict | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 
     Raises:
@@ -52,7 +52,7 @@ def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict]) -> li
         raise OutputError(f"Cannot write to {out_dir}: {exc.strerror}. Pass another --out.") from None
     try:
         target.chmod(0o777 & ~current_umask())
-        manifest = {"files": {}, "documents": documents}
+        manifest = {"files": {}, "documents": documents, "settings": settings or {}}
         for name in FILES:
             _write_file(target / name, files[name])
             manifest["files"][name] = hashlib.sha256(files[name]).hexdigest()

@@ -4,16 +4,20 @@ documents -> sentences -> mentions -> relations -> resolution -> graph -> output
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from .cache import ExtractionCache
 from .dates import infer_document_date
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
@@ -43,6 +47,7 @@ class BuildResult:
     entities_by_class: Counter = field(default_factory=Counter)
     relations_by_predicate: Counter = field(default_factory=Counter)
     words: int = 0
+    extracted: int = 0  # documents extracted in this run (the others came from the cache)
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
 
@@ -74,31 +79,85 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
     return Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations), tuple(observations))
 
 
+def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, cache: ExtractionCache | None = None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[Extraction], list[Skipped]]:
+    """Extract every document (from the cache where possible), in ``jobs`` processes.
+
+    A document whose extraction raises is reported as Skipped; the others go on.
+    """
+    results: dict[int, Extraction] = {}
+    failed: list[Skipped] = []
+    todo = []
+    for n, doc in enumerate(documents):
+        cached = cache.get(doc) if cache else None
+        if cached is not None:
+            results[n] = cached
+            cache.hits += 1
+        else:
+            todo.append(n)
+    done = len(results)
+    if progress and done:
+        progress(done, len(documents))
+
+    def finished(n: int, outcome: Extraction | BaseException) -> None:
+        nonlocal done
+        doc = documents[n]
+        if isinstance(outcome, Extraction):
+            results[n] = outcome
+            if cache:
+                cache.put(doc, outcome)
+        else:
+            log.debug("%s: extraction failed", doc.source, exc_info=outcome)
+            failed.append(Skipped(doc.source, f"{doc.source}: extraction failed ({type(outcome).__name__}: {outcome}). "
+                                              "The other documents were built; please report this file."))
+        done += 1
+        if progress:
+            progress(done, len(documents))
+
+    if jobs > 1 and len(todo) > 1:
+        context = multiprocessing.get_context("fork")  # workers inherit the loaded lexicon and rules
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {pool.submit(_extract_or_error, documents[n]): n for n in todo}
+            for future in as_completed(futures):
+                try:
+                    finished(futures[future], future.result())
+                except Exception as exc:  # noqa: BLE001 - a worker that died (out of memory?) fails its document
+                    finished(futures[future], exc)
+    else:
+        for n in todo:
+            finished(n, _extract_or_error(documents[n], lexicon))
+    failed.sort(key=lambda s: s.source)
+    return [results[n] for n in sorted(results)], failed
+
+
+def _extract_or_error(doc: Document, lexicon: Lexicon | None = None) -> Extraction | BaseException:
+    try:
+        return extract_document(doc, lexicon)
+    except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the corpus
+        return exc
+
+
 def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False, base: str = KGR_NS,
-          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[int, int], None] | None = None, jobs: int = 1,
+          cache: ExtractionCache | None = None) -> BuildResult:
     """Read, extract and resolve every document into an in-memory graph (nothing written).
+
+    ``jobs`` processes extract documents in parallel; with a ``cache``, a document
+    whose extraction is cached is not extracted again.
 
     Raises:
         InputError: a path is missing, or no document could be read.
     """
     started = time.perf_counter()
     lexicon = load_lexicon()
-    extractions: list[Extraction] = []
     skipped: list[Skipped] = []
-    items = list(read_documents(paths, encoding=encoding, date=date, max_bytes=max_bytes, lenient=lenient))
-    for n, item in enumerate(items, 1):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
-            try:
-                extractions.append(extract_document(item, lexicon))
-            except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the corpus
-                log.debug("%s: extraction failed", item.source, exc_info=True)
-                skipped.append(Skipped(item.source, f"{item.source}: extraction failed ({type(exc).__name__}: {exc}). "
-                                                    "The other documents were built; please report this file."))
-        if progress:
-            progress(n, len(items))
+    documents: list[Document] = []
+    for item in read_documents(paths, encoding=encoding, date=date, max_bytes=max_bytes, lenient=lenient):
+        (skipped if isinstance(item, Skipped) else documents).append(item)
+    extractions, failed = extract_all(documents, lexicon, jobs=jobs, cache=cache, progress=progress)
+    skipped.extend(failed)
+    result_extracted = len(documents) - len(failed) - (cache.hits if cache else 0)
     if not extractions:
         reasons = "; ".join(s.reason for s in skipped) or "no .txt, .md, .html or .pdf files were found"
         raise InputError(f"Nothing to build: {reasons}")
@@ -108,20 +167,65 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
     result.relations_by_predicate = Counter(r.predicate for ex in extractions for r in ex.relations
                                             if r.subject in entities and r.object in entities)
     result.words = sum(len(ex.document.text.split()) for ex in extractions)
+    result.extracted = result_extracted
     result.seconds = time.perf_counter() - started
     return result
 
 
 def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
-    """Build and publish ``out_dir/graph.ttl``, ``graph.trig``, ``manifest.json`` and ``store`` as one set."""
+    """Build and publish ``out_dir/graph.ttl``, ``graph.trig``, ``manifest.json`` and ``store`` as one set.
+
+    Extractions are cached in ``out_dir/.cache``: an unchanged document is not extracted again.
+    """
     started = time.perf_counter()
-    result = build(paths, **options)
+    cache = options.pop("cache", None) or ExtractionCache(out_dir / ".cache")
+    result = build(paths, cache=cache, **options)
     files = serialize_outputs(result.store)
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
-        documents = [{"source": ex.document.source, "sha256": ex.document.sha256,
-                      "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
+        documents = [{"source": ex.document.source, "path": str(Path(ex.document.source).resolve()),
+                      "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
                      for ex in result.extractions]
-        result.outputs = publish(out_dir, files, documents)
+        settings = {k: v for k, v in options.items() if k in ("date", "encoding", "max_bytes", "lenient") and v is not None}
+        result.outputs = publish(out_dir, files, documents, settings)
+        cache.prune()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def remove_documents(out_dir: Path, names: list[str], **options) -> BuildResult:
+    """Rebuild ``out_dir`` without the named documents (by source path, file name or SHA-256 prefix).
+
+    The other documents come from the extraction cache, so only resolution and the
+    outputs are redone; the result is what a clean build of the remaining files gives.
+
+    Raises:
+        InputError: there is no build in ``out_dir``, a name matches no document, or none would remain.
+    """
+    manifest = read_manifest(out_dir)
+    documents = manifest["documents"]
+    chosen = set()
+    for name in names:
+        matches = [d["path"] for d in documents if name in (d["source"], d["path"], Path(d["source"]).name)
+                   or (len(name) >= 8 and d["sha256"].startswith(name))]
+        if not matches:
+            known = ", ".join(d["source"] for d in documents[:10])
+            raise InputError(f"No document of the last build in {out_dir} is called '{name}'. Known: {known}"
+                             f"{' ...' if len(documents) > 10 else ''}")
+        chosen.update(matches)
+    remaining = [Path(d["path"]) for d in documents if d["path"] not in chosen]
+    if not remaining:
+        raise InputError("No document would remain. To start over, delete the output folder.")
+    return build_to(out_dir, remaining, **{**manifest.get("settings", {}), **options})
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """The manifest of the last build in ``out_dir``.
+
+    Raises:
+        InputError: there is none, or it cannot be read.
+    """
+    try:
+        return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InputError(f"There is no readable build in {out_dir} (manifest.json). Build first: kg build --out {out_dir}") from None

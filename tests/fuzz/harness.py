@@ -25,7 +25,7 @@ def round_trip(data: bytes, folder: Path, name: str = "doc.txt") -> int:
         result = build([path], lenient=True)
     except InputError:
         return 0
-    files = serialize_outputs(result.dataset)
+    files = serialize_outputs(result.store)
     turtle = ox.Store()
     turtle.load(files["graph.ttl"], format=ox.RdfFormat.TURTLE)
     trig = ox.Store()

@@ -1,0 +1,86 @@
+"""Incremental builds: unchanged documents come from the extraction cache, changed and
+deleted ones are redone or dropped, `kg remove` takes documents out, parallel extraction
+gives the same graph, and every such build equals a clean build of the same corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import InputError
+from kg.pipeline import build_to, remove_documents
+
+runner = CliRunner()
+DOCS = {
+    "a.txt": "In May 2015, the State Council issued the Made in China 2025 strategy. It aims to promote green manufacturing.",
+    "b.txt": "In July 2015, the Ministry of Industry and Information Technology and the Federal Ministry for Economic "
+             "Affairs and Energy signed the Memorandum of Understanding on Smart Manufacturing.",
+    "c.txt": "The Ministry of Finance and the State Council jointly revised the Measures for Testing Things in 2016.",
+}
+OUTPUTS = ("graph.ttl", "graph.trig")
+
+
+def _write(folder: Path, docs: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for path in folder.iterdir():
+        path.unlink()
+    for name, text in docs.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+def test_an_incremental_build_equals_a_clean_build(tmp_path):
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    first = build_to(out, [corpus])
+    assert first.extracted == 3
+    again = build_to(out, [corpus])
+    assert again.extracted == 0 and _outputs(out) == {n: (out / n).read_bytes() for n in OUTPUTS}
+    changed = {name: text for name, text in DOCS.items() if name != "b.txt"}
+    changed["a.txt"] = DOCS["a.txt"].replace("2015", "2016")  # a changed document
+    changed["d.txt"] = "The State Council established the National Manufacturing Power Building Leading Group."  # a new one
+    _write(corpus, changed)  # b.txt deleted
+    incremental = build_to(out, [corpus])
+    assert incremental.extracted == 2  # a.txt and d.txt; c.txt came from the cache
+    clean = build_to(tmp_path / "clean", [corpus], cache=None)
+    assert clean.extracted == 3
+    assert _outputs(out) == _outputs(tmp_path / "clean")
+    assert len(list((out / ".cache").iterdir())) == 3  # the entries of b.txt and the old a.txt are gone
+
+
+def test_parallel_extraction_gives_the_same_bytes(tmp_path):
+    corpus = _write(tmp_path / "corpus", DOCS)
+    build_to(tmp_path / "one", [corpus], jobs=1)
+    parallel = build_to(tmp_path / "two", [corpus], jobs=2)
+    assert parallel.extracted == 3 and _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
+
+
+def test_kg_remove_drops_a_document_and_keeps_entities_others_name(tmp_path):
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    result = runner.invoke(app, ["remove", "a.txt", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "(0 extracted, 2 unchanged)" in result.output
+    sources = [d["source"] for d in json.loads((out / "manifest.json").read_text())["documents"]]
+    assert not any(s.endswith("a.txt") for s in sources) and len(sources) == 2
+    store = ox.Store()
+    store.load(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    labels = {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)}
+    assert "State Council" in labels  # c.txt names it too
+    assert "Made in China 2025" not in labels  # only a.txt named it
+    build_to(tmp_path / "clean", [corpus / "b.txt", corpus / "c.txt"], cache=None)
+    assert _outputs(out) == _outputs(tmp_path / "clean")
+    with pytest.raises(InputError, match="No document of the last build"):
+        remove_documents(out, ["nope.txt"])
+    missing = runner.invoke(app, ["remove", "x.txt", "--out", str(tmp_path / "nothing")])
+    assert missing.exit_code == 1 and "Build first" in missing.output
