@@ -181,6 +181,7 @@ def query(
     timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (exit 4).")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Return at most this many rows; a notice says when more were cut.")] = 10_000,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their titles.")] = False,
+    endpoint: Annotated[str | None, typer.Option(help="Run on this SPARQL 1.1 endpoint instead of the local store.")] = None,
 ) -> None:
     """Run a read-only SPARQL query on the graph: SELECT, ASK, CONSTRUCT or DESCRIBE."""
     from .queries import NamedQuery, default_graph_path, find_query, list_queries, run_query
@@ -196,15 +197,40 @@ def query(
             raise KgError("Give a query name, a .rq file, or -e 'SPARQL' (one of them). See: kg query --list")
         chosen = NamedQuery("-e", expression) if expression is not None else find_query(name)
         params = _params(param)
-        graph = graph or default_graph_path()
-        if not graph.exists():
-            raise KgError(f"{graph} does not exist. Build the graph first: kg build")
-        result = run_query(graph, chosen, params, timeout=timeout, max_rows=max_rows)
+        if endpoint:
+            from .remote import query_endpoint
+            result = query_endpoint(endpoint, chosen, params, timeout=timeout, max_rows=max_rows)
+        else:
+            graph = graph or default_graph_path()
+            if not graph.exists():
+                raise KgError(f"{graph} does not exist. Build the graph first: kg build")
+            result = run_query(graph, chosen, params, timeout=timeout, max_rows=max_rows)
     except KgError as exc:
         raise _fail(exc) from None
     typer.echo(format_result(result, fmt.value), nl=False)
     if result.truncated:
         typer.echo(f"Note: results truncated at {max_rows:,} rows; raise --max-rows to see more.", err=True)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option(help="The server's SPARQL endpoint (used for the Graph Store URL when --graph-store is not given).")],
+    graph_store: Annotated[str | None, typer.Option(help="The server's Graph Store Protocol URL (e.g. http://host:7878/store).")] = None,
+    graph: Annotated[Path, typer.Option(help="The build to push (default: the last build's graph.trig).")] = Path("out/graph.trig"),
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.")] = 60.0,
+) -> None:
+    """Load each document's named graph into a SPARQL 1.1 server (replacing it there, so pushing twice is harmless)."""
+    from .remote import push as push_graphs
+
+    try:
+        if not graph.exists():
+            raise KgError(f"{graph} does not exist. Build the graph first: kg build")
+        report = push_graphs(graph, graph_store or endpoint, timeout=timeout)
+    except KgError as exc:
+        raise _fail(exc) from None
+    rate = report.triples / report.seconds if report.seconds else 0
+    typer.echo(f"Pushed {report.graphs} graphs, {report.triples:,} triples in {report.seconds:.2f} s ({rate:,.0f} triples/s) "
+               f"to {graph_store or endpoint}")
 
 
 class ExportFormat(StrEnum):
