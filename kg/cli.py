@@ -233,6 +233,32 @@ def push(
                f"to {graph_store or endpoint}")
 
 
+@app.command()
+def serve(
+    graph: Annotated[Path, typer.Option(help="The store folder or graph file to serve.")] = Path("out/store"),
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    views: Annotated[Path, typer.Option(help="Folder of kg view pages to serve under /views/.")] = Path("out/views"),
+    timeout: Annotated[float, typer.Option(help="Stop each query after this many seconds (HTTP 503).")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Return at most this many rows per query.")] = 10_000,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) over the local store, and the HTML views (/views/)."""
+    from .server import make_server
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        server = make_server(graph, host=host, port=port, views=views, timeout=timeout, max_rows=max_rows)
+    except KgError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"Serving {graph} at http://{host}:{server.server_address[1]}/sparql (read-only) and /views/; Ctrl-C stops.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 class ExportFormat(StrEnum):
     turtle = "turtle"
     trig = "trig"
