@@ -56,8 +56,8 @@ def sentence(rng: random.Random, year: int) -> str:
     if choice == 1:
         return f"{body[0].upper() + body[1:]} and {other} jointly revised {name} in {year}."
     if choice == 2:
-        return (f"{when}, {body} and {foreign} signed a Memorandum of Understanding on {rng.choice(TOPICS)} "
-                f"Cooperation, establishing a joint working group.")
+        return (f"{when}, {body} and {foreign} signed the Memorandum of Understanding on {rng.choice(TOPICS)} "
+                f"Cooperation ({rng.randint(1, 5000)}), establishing a joint working group.")
     if choice == 3:
         return f"{name[0].upper() + name[1:]} aims to promote {rng.choice(GOALS)} and {rng.choice(GOALS)}."
     if choice == 4:
