@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 
@@ -19,13 +16,9 @@ from kg.errors import KgError
 from kg.queries import NamedQuery, QueryRefused, example_params, find_query, list_queries, run_query
 from kg.remote import push, query_endpoint
 
+from .servers import free_port, start
+
 runner = CliRunner()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +26,10 @@ def server(tmp_path_factory):
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.fail("These tests start the Oxigraph server from PyPI: pip install -e '.[test]' installs it (oxigraph).")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[:500]}")
+    process = start([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}",
+                     "--union-default-graph"], f"{base}/query?query=ASK%7B%7D", "oxigraph serve")
     yield base
     process.kill()
     process.wait()
@@ -96,7 +79,7 @@ def test_refused_queries_are_never_sent_and_errors_are_clear(server):
         query_endpoint(f"{server}/query", NamedQuery("-e", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"), {})
     with pytest.raises(KgError, match="HTTP 4"):
         query_endpoint(f"{server}/no-such-path", NamedQuery("-e", "ASK { ?s ?p ?o }"), {})
-    port = _free_port()
+    port = free_port()
     with pytest.raises(KgError, match="Is the server running"):
         query_endpoint(f"http://127.0.0.1:{port}/query", NamedQuery("-e", "ASK { ?s ?p ?o }"), {})
     with pytest.raises(KgError, match="not an http"):

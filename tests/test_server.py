@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -19,13 +17,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 
+from .servers import free_port, start
+
 SELECT = "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l LIMIT 3"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +27,10 @@ def endpoint(seed_build, tmp_path_factory):
     _, out = seed_build
     views = tmp_path_factory.mktemp("views")
     assert CliRunner().invoke(app, ["view", "--graph", str(out / "graph.trig"), "--out", str(views)]).exit_code == 0
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph", str(out / "store"), "--port", str(port),
-                                "--views", str(views), "--timeout", "2", "--max-rows", "5"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"kg serve did not start: {process.stderr.read().decode()[:500]}")
+    process = start([sys.executable, "-m", "kg", "serve", "--graph", str(out / "store"), "--port", str(port),
+                     "--views", str(views), "--timeout", "2", "--max-rows", "5"], base + "/", "kg serve")
     yield base
     process.terminate()
     process.wait(timeout=10)

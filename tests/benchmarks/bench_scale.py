@@ -12,12 +12,10 @@ import argparse
 import json
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +27,7 @@ from corpus import write_corpus  # noqa: E402
 from kg.documents import read_documents  # noqa: E402
 from kg.lexicon import load_lexicon  # noqa: E402
 from kg.pipeline import extract_all  # noqa: E402
+from tests.servers import free_port, start  # noqa: E402
 
 
 def peak_children_mib() -> float:
@@ -87,19 +86,11 @@ def push_rate(graph: Path) -> None:
     if binary is None:
         print("  push: oxigraph server not installed (pip install oxigraph)")
         return
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as location:
-        server = subprocess.Popen([binary, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = start([binary, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"],
+                       f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", "oxigraph serve")
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             done = subprocess.run([sys.executable, "-m", "kg", "push", "--endpoint", f"http://127.0.0.1:{port}/query",
                                    "--graph-store", f"http://127.0.0.1:{port}/store", "--graph", str(graph)],
                                   capture_output=True, text=True, check=True)
