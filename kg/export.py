@@ -17,21 +17,24 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import OutputError
-from .graph import PREFIXES
+from .graph import PREFIXES, ontology_quads
 
 
 def serialize_outputs(store: ox.Store) -> dict[str, bytes]:
     """graph.ttl (the merge of every graph) and graph.trig (a named graph per document), as bytes.
 
     Written by Oxigraph's native serialisers in store order, so the same graph
-    gives the same bytes.
+    gives the same bytes. The merge is made inside the store by a SPARQL update
+    (much faster than copying quads through Python), and undone afterwards.
     """
-    merged = ox.Store()
-    merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
-    return {
-        "graph.ttl": merged.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES),
-        "graph.trig": store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES),
-    }
+    trig = store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    try:
+        turtle = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+    finally:
+        store.clear_graph(ox.DefaultGraph())
+        store.bulk_extend(ontology_quads())
+    return {"graph.ttl": turtle, "graph.trig": trig}
 
 
 @contextlib.contextmanager
