@@ -21,20 +21,27 @@ from .graph import PREFIXES, ontology_quads
 
 
 def serialize_outputs(store: ox.Store) -> dict[str, bytes]:
-    """graph.ttl (the merge of every graph) and graph.trig (a named graph per document), as bytes.
+    """graph.ttl (the merge of every graph) and graph.trig (a named graph per document), as bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        write_outputs(store, Path(folder))
+        return {name: (Path(folder) / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+
+
+def write_outputs(store: ox.Store, folder: Path) -> None:
+    """Write ``folder/graph.trig`` and ``folder/graph.ttl`` straight from the store, without holding them in memory.
 
     Written by Oxigraph's native serialisers in store order, so the same graph
     gives the same bytes. The merge is made inside the store by a SPARQL update
     (much faster than copying quads through Python), and undone afterwards.
     """
-    trig = store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     try:
-        turtle = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        store.dump(output=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                   prefixes=PREFIXES)
     finally:
         store.clear_graph(ox.DefaultGraph())
         store.bulk_extend(ontology_quads())
-    return {"graph.ttl": turtle, "graph.trig": trig}
 
 
 @contextlib.contextmanager

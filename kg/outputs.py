@@ -22,8 +22,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .errors import OutputError
-from .export import current_umask
+from .export import current_umask, write_outputs
 from .store import write_store
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict], settings: dict | None = None) -> list[Path]:
+def publish(out_dir: Path, graph: ox.Store, documents: list[dict], settings: dict | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 
     Raises:
@@ -53,10 +55,10 @@ def publish(out_dir: Path, files: dict[str, bytes], documents: list[dict], setti
     try:
         target.chmod(0o777 & ~current_umask())
         manifest = {"files": {}, "documents": documents, "settings": settings or {}}
+        _write_graph_files(graph, target)
         for name in FILES:
-            _write_file(target / name, files[name])
-            manifest["files"][name] = hashlib.sha256(files[name]).hexdigest()
-        write_store(target / STORE, files["graph.trig"], files["graph.ttl"])
+            manifest["files"][name] = _sha256_and_sync(target / name)
+        write_store(target / STORE, target / "graph.trig", target / "graph.ttl")
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
         _fsync_dir(target)
         _link_names(out_dir)
@@ -95,6 +97,21 @@ def check_published(out_dir: Path) -> list[str]:
         if actual != digest:
             changed.append(name)
     return changed
+
+
+def _write_graph_files(graph: ox.Store, folder: Path) -> None:
+    write_outputs(graph, folder)
+
+
+def _sha256_and_sync(path: Path) -> str:
+    """The file's SHA-256, read in chunks; the file is fsynced and given ordinary permissions."""
+    digest = hashlib.sha256()
+    with open(path, "rb+") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o666 & ~current_umask())
+    return digest.hexdigest()
 
 
 def _write_file(path: Path, data: bytes) -> None:

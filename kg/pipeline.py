@@ -22,7 +22,7 @@ from .dates import infer_document_date
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
-from .export import output_lock, serialize_outputs
+from .export import output_lock
 from .graph import as_dataset, build_graph, document_iri
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
@@ -180,14 +180,13 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     started = time.perf_counter()
     cache = options.pop("cache", None) or ExtractionCache(out_dir / ".cache")
     result = build(paths, cache=cache, **options)
-    files = serialize_outputs(result.store)
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
         documents = [{"source": ex.document.source, "path": str(Path(ex.document.source).resolve()),
                       "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
                      for ex in result.extractions]
         settings = {k: v for k, v in options.items() if k in ("date", "encoding", "max_bytes", "lenient") and v is not None}
-        result.outputs = publish(out_dir, files, documents, settings)
+        result.outputs = publish(out_dir, result.store, documents, settings)
         cache.prune()
     result.seconds = time.perf_counter() - started
     return result

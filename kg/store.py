@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .errors import InputError
 
 
-def write_store(path: Path, trig: bytes, merged: bytes) -> Path:
+def write_store(path: Path, trig: Path, merged: Path) -> Path:
     """Load a build's graph.trig (named graphs) and graph.ttl (their merge, into the default
     graph) into a new on-disk store at ``path``, and compact it.
 
@@ -25,8 +25,8 @@ def write_store(path: Path, trig: bytes, merged: bytes) -> Path:
         OSError, ValueError, SyntaxError: the store cannot be written or the data is not RDF.
     """
     store = ox.Store(str(path))
-    store.bulk_load(trig, format=ox.RdfFormat.TRIG)
-    store.bulk_load(merged, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.bulk_load(path=str(merged), format=ox.RdfFormat.TURTLE)
     store.optimize()  # a compacted store answers queries about twice as fast
     del store  # closes the database, so that readers may open it
     return path
