@@ -51,7 +51,8 @@ def existing_examples(store: ox.Store) -> dict[str, dict[str, str]]:
         "SELECT ?p WHERE { ?p <https://w3id.org/policy-kg/ns#hasGoal> ?g } ORDER BY ?p LIMIT 1")))
 
     def label(node: ox.NamedNode) -> str:
-        return next(iter(store.quads_for_pattern(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None))).object.value
+        return next(q.object.value for q in store.quads_for_pattern(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)
+                    if q.object.language == "en")
 
     examples["evidence"] = {"subject": label(fact["s"]), "relation": "issued", "object": label(fact["o"])}
     examples["policy-goals"] = {"policy": label(goal["p"])}

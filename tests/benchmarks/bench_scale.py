@@ -61,7 +61,7 @@ from kg.queries import bind_parameters, example_params, list_queries
 store = ox.Store.read_only({str(store)!r})
 examples = {{"actor-profile": {{"actor": "Ministry of Finance"}}, "timeline": {{"from": "2024"}},
              "entities-by-class": {{"class": "Person"}}, "china-partners": {{"country": "Germany"}}}}
-label = lambda node: next(iter(store.quads_for_pattern(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None))).object.value
+label = lambda node: next(q.object.value for q in store.quads_for_pattern(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None) if q.object.language == "en")
 fact = next(iter(store.query("SELECT ?s ?o WHERE {{ ?s <https://w3id.org/policy-kg/ns#issued> ?o }} ORDER BY ?s ?o LIMIT 1")))
 goal = next(iter(store.query("SELECT ?p WHERE {{ ?p <https://w3id.org/policy-kg/ns#hasGoal> ?g }} ORDER BY ?p LIMIT 1")))
 examples["evidence"] = {{"subject": label(fact["s"]), "relation": "issued", "object": label(fact["o"])}}
