@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .errors import OutputError
 from .graph import PREFIXES, ontology_quads
+from .store import merge_into_default_graph
 
 
 def serialize_outputs(store: ox.Store) -> dict[str, bytes]:
@@ -35,7 +36,7 @@ def write_outputs(store: ox.Store, folder: Path) -> None:
     (much faster than copying quads through Python), and undone afterwards.
     """
     store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    merge_into_default_graph(store)
     try:
         store.dump(output=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
                    prefixes=PREFIXES)

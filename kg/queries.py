@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, KgError
 from .ontology import KG_NS, KGR_NS
-from .store import merge_into_default_graph, open_read_only  # noqa: F401 - merge_into_default_graph is part of this API
+from .store import merge_into_default_graph, open_read_only
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000

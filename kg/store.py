@@ -33,9 +33,9 @@ def write_store(path: Path, trig: Path, merged: Path) -> Path:
 
 
 def merge_into_default_graph(store: ox.Store) -> ox.Store:
-    """Copy every named graph's triples into the default graph (what queries read)."""
-    merged = {q.triple for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged)
+    """Copy every named graph's triples into the default graph (what queries read), inside the store:
+    a SPARQL update is several times faster than copying quads through Python."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
