@@ -226,6 +226,8 @@ def _front_matter(text: str, source: str) -> tuple[dict, int]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: the front matter is not valid YAML ({exc.problem}). Fix it or remove it.") from None
+    except (ValueError, OverflowError) as exc:  # a date-like value that is no date ("2019-31-20")
+        raise InputError(f"{source}: the front matter holds an impossible value ({exc}). Fix it or remove it.") from None
     if not isinstance(meta, dict):
         raise InputError(f"{source}: the front matter must be 'key: value' lines.")
     return meta, match.end()

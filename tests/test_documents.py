@@ -107,3 +107,11 @@ def test_file_over_max_bytes_is_refused_before_reading(tmp_path):
     path.write_text("x" * 2000)
     with pytest.raises(InputError, match="over --max-bytes 1,000"):
         read_document(path, max_bytes=1000)
+
+
+@pytest.mark.parametrize("front", ["date: 2019-31-20", "date: 2016-02-30", "title: [unclosed"])
+def test_impossible_or_broken_front_matter_is_a_clear_error(tmp_path, front):
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\n{front}\n---\nThe State Council issued a plan.\n")
+    with pytest.raises(InputError, match="front matter"):
+        read_document(path)

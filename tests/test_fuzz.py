@@ -49,3 +49,11 @@ def test_random_documents_survive_the_pipeline_and_every_format(data):
 def test_the_fuzz_path_extracts_from_a_plain_policy_sentence(tmp_path):
     """The harness is not vacuous: an ordinary sentence gives a graph whose formats agree."""
     assert round_trip(b"The Ministry of Finance issued the Measures for Testing Things in May 2016.", tmp_path) > 50
+
+
+def test_inputs_the_fuzzers_once_crashed_on_now_pass(tmp_path):
+    """Every input in tests/fuzz/crashes/ (saved from atheris or hypothesis) runs through cleanly."""
+    crashes = sorted((Path(__file__).parent / "fuzz" / "crashes").iterdir())
+    assert crashes
+    for path in crashes:
+        round_trip(path.read_bytes(), tmp_path)
