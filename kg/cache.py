@@ -43,7 +43,6 @@ class ExtractionCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
-        self.hits = 0
 
     def get(self, doc: Document) -> Extraction | None:
         key = document_key(doc)

@@ -102,15 +102,18 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)
         raise OutputError(f"Cannot write to {out_dir}: {exc.strerror}. Previous outputs are unchanged.") from None
-    try:
-        dir_fd = os.open(out_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass  # some filesystems cannot fsync a directory; the renames are done
+    fsync_dir(out_dir)
     return [out_dir / name for name in sorted(files)]
+
+
+def fsync_dir(path: Path) -> None:
+    """Make renames in ``path`` durable (some filesystems cannot fsync a directory: then nothing)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 # ---- Exports for other tools (kg export) -----------------------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import OutputError
-from .export import current_umask, write_outputs
+from .export import current_umask, fsync_dir, write_outputs
 from .store import write_store
 
 log = logging.getLogger(__name__)
@@ -55,12 +55,12 @@ def publish(out_dir: Path, graph: ox.Store, documents: list[dict], settings: dic
     try:
         target.chmod(0o777 & ~current_umask())
         manifest = {"files": {}, "documents": documents, "settings": settings or {}}
-        _write_graph_files(graph, target)
+        write_outputs(graph, target)
         for name in FILES:
-            manifest["files"][name] = _sha256_and_sync(target / name)
+            manifest["files"][name] = _sha256(target / name, sync=True)
         write_store(target / STORE, target / "graph.trig", target / "graph.ttl")
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-        _fsync_dir(target)
+        fsync_dir(target)
         _link_names(out_dir)
         _swap(out_dir / CURRENT, Path(BUILDS) / target.name)
     except (OSError, ValueError, SyntaxError) as exc:
@@ -91,7 +91,7 @@ def check_published(out_dir: Path) -> list[str]:
     changed = []
     for name, digest in sorted(manifest.get("files", {}).items()):
         try:
-            actual = hashlib.sha256((current / name).read_bytes()).hexdigest()
+            actual = _sha256(current / name)
         except OSError:
             actual = None
         if actual != digest:
@@ -99,18 +99,17 @@ def check_published(out_dir: Path) -> list[str]:
     return changed
 
 
-def _write_graph_files(graph: ox.Store, folder: Path) -> None:
-    write_outputs(graph, folder)
-
-
-def _sha256_and_sync(path: Path) -> str:
-    """The file's SHA-256, read in chunks; the file is fsynced and given ordinary permissions."""
+def _sha256(path: Path, sync: bool = False) -> str:
+    """A file's SHA-256, read in chunks (graph files can be gigabytes); with ``sync``, also fsync it
+    and give it ordinary permissions."""
     digest = hashlib.sha256()
-    with open(path, "rb+") as handle:
+    with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-        os.fsync(handle.fileno())
-    os.chmod(path, 0o666 & ~current_umask())
+        if sync:
+            os.fsync(handle.fileno())
+    if sync:
+        os.chmod(path, 0o666 & ~current_umask())
     return digest.hexdigest()
 
 
@@ -146,16 +145,7 @@ def _swap(link: Path, target: Path) -> None:
         temporary.unlink()
     temporary.symlink_to(target)
     os.replace(temporary, link)
-    _fsync_dir(link.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_dir(link.parent)
 
 
 def _remove_old_sets(builds: Path, keep: set[str]) -> None:

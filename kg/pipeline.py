@@ -80,10 +80,13 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
 
 
 def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, cache: ExtractionCache | None = None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[list[Extraction], list[Skipped]]:
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[Extraction], list[Skipped], int]:
     """Extract every document (from the cache where possible), in ``jobs`` processes.
 
     A document whose extraction raises is reported as Skipped; the others go on.
+
+    Returns:
+        The extractions in document order, the failures, and how many were extracted in this run.
     """
     results: dict[int, Extraction] = {}
     failed: list[Skipped] = []
@@ -92,7 +95,6 @@ def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, c
         cached = cache.get(doc) if cache else None
         if cached is not None:
             results[n] = cached
-            cache.hits += 1
         else:
             todo.append(n)
     done = len(results)
@@ -127,7 +129,7 @@ def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, c
         for n in todo:
             finished(n, _extract_or_error(documents[n], lexicon))
     failed.sort(key=lambda s: s.source)
-    return [results[n] for n in sorted(results)], failed
+    return [results[n] for n in sorted(results)], failed, len(todo) - len(failed)
 
 
 def _extract_or_error(doc: Document, lexicon: Lexicon | None = None) -> Extraction | BaseException:
@@ -155,9 +157,8 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
     documents: list[Document] = []
     for item in read_documents(paths, encoding=encoding, date=date, max_bytes=max_bytes, lenient=lenient):
         (skipped if isinstance(item, Skipped) else documents).append(item)
-    extractions, failed = extract_all(documents, lexicon, jobs=jobs, cache=cache, progress=progress)
+    extractions, failed, extracted = extract_all(documents, lexicon, jobs=jobs, cache=cache, progress=progress)
     skipped.extend(failed)
-    result_extracted = len(documents) - len(failed) - (cache.hits if cache else 0)
     if not extractions:
         reasons = "; ".join(s.reason for s in skipped) or "no .txt, .md, .html or .pdf files were found"
         raise InputError(f"Nothing to build: {reasons}")
@@ -167,7 +168,7 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
     result.relations_by_predicate = Counter(r.predicate for ex in extractions for r in ex.relations
                                             if r.subject in entities and r.object in entities)
     result.words = sum(len(ex.document.text.split()) for ex in extractions)
-    result.extracted = result_extracted
+    result.extracted = extracted
     result.seconds = time.perf_counter() - started
     return result
 
