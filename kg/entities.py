@@ -158,6 +158,8 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
         inside = k in blocked
         if current and word.lower() in _DATE_WORDS:
             inside = True  # "... Working Group in May 2015": a month or weekday ends the name
+        if word[0].isdigit() and _next_to_month(tokens, k):
+            inside = True  # "... Pilot Zones on 18 November 2019": a day of the month ends it too
         if not inside and (_CAP.match(word) or (current and word in rules.connectors)):
             current.append(tok)
             continue
@@ -173,6 +175,11 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 continue
             words = [t[0] for t in part]
             cls = _head_class(words, rules)
+            if cls is None:
+                place = _located_name(text, part, rules, sent, taken)
+                if place:
+                    yield from place
+                    continue
             if cls is None or (len(words) == 1 and cls != "Place"):
                 continue
             start, end = part[0][1], part[-1][2]
@@ -182,6 +189,30 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                     end = suffix.end()
             name = text[start:end]
             yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index)
+
+
+def _next_to_month(tokens, k: int) -> bool:
+    near = [tokens[j][0].lower() for j in (k - 1, k + 1) if 0 <= j < len(tokens)]
+    return any(w in MONTHS for w in near)
+
+
+def _located_name(text: str, part, rules: MentionRules, sent: Sentence, taken: _Spans):
+    """ "Sino-German Mobility Research Centre in Munich": a body's name, then the place it is in."""
+    for k in range(len(part) - 2, 0, -1):
+        if part[k][0] not in ("in", "at"):
+            continue
+        left, right = part[:k], part[k + 1:]
+        cls = _head_class([t[0] for t in left], rules)
+        words = [t[0] for t in right]
+        if cls not in ("Organization", "GovernmentBody", "Event") or len(left) < 2 or not 1 <= len(words) <= 2 \
+                or not all(_NAME_TOKEN.match(w) and w.lower() not in rules.heads and w not in rules.not_name_start for w in words):
+            return None
+        name, place = text[left[0][1]:left[-1][2]], text[right[0][1]:right[-1][2]]
+        found = [Mention(left[0][1], left[-1][2], name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index)]
+        if taken.free(right[0][1], right[-1][2]):  # a place the lexicon knows stays the lexicon's
+            found.append(Mention(right[0][1], right[-1][2], place, "Place", name_key(place), place, "place.in.v1", sent.index))
+        return found
+    return None
 
 
 def _split_coordination(run, rules: MentionRules):
@@ -242,7 +273,7 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern]:
 @cache
 def _place_list_pattern(rules: MentionRules) -> re.Pattern:
     nouns = "|".join(map(re.escape, rules.place_lists))
-    return re.compile(rf"\b(?:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
+    return re.compile(rf"\b(?i:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
 
 
 def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):

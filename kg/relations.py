@@ -22,6 +22,10 @@ from .rules import MentionRules, RelationRule
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
+# "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
+_VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
+# "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
+_RELATIVE = re.compile(r"\s*,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have been|had been)\s+(?:\w+ly\s+)?$", re.I)
 _PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
@@ -58,7 +62,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                     continue  # inside a name ("Development Research Center")
                 for s, o, conf in _apply(doc.text, sent, rule, trig, groups):
                     found.append((s.key, rule.predicate, o.key, rule.id, conf, trig.start()))
-        found.extend(_goal_relations(ms))
+        found.extend(_goal_relations(doc.text, ms))
         found.extend(_title_relations(ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         found.extend(_cosigners(found))
@@ -75,6 +79,23 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                 out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
                                     nearest_date(dates, pos)))
     out.extend(_country_relations(doc, sentences, mentions))
+    out.extend(_country_of_leaders(out))
+    return out
+
+
+def _country_of_leaders(relations: list[Relation]) -> list[Relation]:
+    """A person who leads a national body belongs to its country ("Minister of Finance" of China)."""
+    countries: dict[str, tuple[str, int]] = {}
+    for r in relations:
+        if r.predicate == "country":
+            countries.setdefault(r.subject, (r.object, r.sentence))
+    have = set(countries)
+    out = []
+    for r in relations:
+        if r.predicate == "leads" and r.object in countries and r.subject not in have \
+                and r.modality is None:
+            have.add(r.subject)
+            out.append(Relation(r.subject, "country", countries[r.object][0], r.sentence, "country.leads.v1", 0.75))
     return out
 
 
@@ -98,14 +119,28 @@ def _words_between(text: str, start: int, end: int) -> int:
 
 
 def _before(text: str, groups, pos: int, limit: int, sent_start: int):
-    """The nearest group ending before ``pos``, with no clause break in between."""
-    for group in reversed(groups):
-        if group[-1].end <= pos:
-            gap = text[group[-1].end:pos]
-            if _words_between(text, group[-1].end, pos) > limit or _CLAUSE_BREAK.search(gap):
-                return None
-            return group
-    return None
+    """The subject of the verb at ``pos``: the nearest group before it with no clause break in between;
+    for "X, which ... <verb>" the X before the relative pronoun; for "X ... and <verb>" the clause's subject."""
+    earlier = [g for g in groups if g[-1].end <= pos]
+    if not earlier:
+        return None
+    group = earlier[-1]
+    gap = text[group[-1].end:pos]
+    if _VP_AND.fullmatch(gap):
+        clause = max(sent_start, text.rfind(":", sent_start, pos) + 1, text.rfind(";", sent_start, pos) + 1)
+        first = next((g for g in earlier if g[0].start >= clause), None)
+        return first if first is not None and first is not group else None
+    relative = _RELATIVE.fullmatch(gap)
+    if relative:
+        k = len(earlier) - 1
+        # "the Centre in Munich, which ...": the relative clause is about the Centre, not the place
+        while k > 0 and all(m.cls in ("Place", "Country") for m in earlier[k]) and \
+                re.fullmatch(r"\s*(?:in|at)\s+(?:the\s+)?", text[earlier[k - 1][-1].end:earlier[k][0].start]):
+            k -= 1
+        return earlier[k]
+    if _words_between(text, group[-1].end, pos) > limit or _CLAUSE_BREAK.search(gap):
+        return None
+    return group
 
 
 def _after(text: str, groups, pos: int, limit: int):
@@ -136,7 +171,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         if trig.group(0).lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", text[sent.start:pos]):
             # ", officially establishing X": the participle's subject is the main clause's subject
-            subject = next((g for g in groups if g[-1].end <= pos and any(m.cls in ACTOR_CLASSES for m in g)), subject)
+            clause = max(sent.start, text.rfind(":", sent.start, pos) + 1)  # not an interview turn's speaker
+            subject = next((g for g in groups if clause <= g[0].start and g[-1].end <= pos
+                            and any(m.cls in ACTOR_CLASSES for m in g)), subject)
         obj = _after(text, groups, end, min(rule.max_gap, 6))
         if subject and obj:
             if rule.inverse:
@@ -182,6 +219,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
         if subject and len(subject) >= 2:
             yield from _symmetric(subject, p, rule.confidence)
     elif rule.voice == "fronted":
+        clause = max(sent.start, text.rfind(",", sent.start, pos) + 1, text.rfind(":", sent.start, pos) + 1)
+        if len(text[clause:pos].split()) > 1:
+            return  # "under the guidance of" fronts a clause; mid-clause it is the "under" rule's
         group = _after(text, groups, end, 0)
         if group:
             # "Under the guidance of A and B, the C ...": the agents end at the first bare comma
@@ -202,12 +242,22 @@ def _symmetric(group: list[Mention], predicate: str, conf: float):
                 yield a, b, conf
 
 
-def _goal_relations(ms: list[Mention]):
-    """A goal belongs to the nearest policy named before it in the sentence."""
-    for goal in (m for m in ms if m.cls == "Goal"):
-        policies = [m for m in ms if m.cls == "Policy" and m.end <= goal.start]
-        if policies:
-            yield policies[-1].key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
+def _goal_relations(text: str, ms: list[Mention]):
+    """A goal belongs to the policy that is the subject of its cue: the nearest name before the
+    goal is that policy, in the same clause ("The plan, which ..., aims to" counts; "we studied
+    the plan and focused on" does not)."""
+    goals = [m for m in ms if m.cls == "Goal"]
+    for goal in goals:
+        before = [m for m in ms if m.end <= goal.start and (m.cls != "Goal" or m.key == goal.key)]
+        named = [m for m in before if m.cls != "Goal"]
+        if not named or named[-1].cls != "Policy":
+            continue
+        policy = named[-1]
+        first_goal = next(g for g in goals if g.start >= policy.end)
+        gap = text[policy.end:first_goal.start]
+        if re.search(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)", gap) and not re.search(r",\s*which\b", gap):
+            continue
+        yield policy.key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
 
 
 def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
@@ -250,7 +300,9 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
     done: set[tuple[str, str]] = set()
     countries = Counter(m.key for m in mentions if m.cls == "Country")
     countries.update(f"lex:{m.country}" for m in mentions if m.country and m.cls != "Country")
-    main = countries.most_common(1)[0][0] if countries else None
+    # the country the document is about, when one clearly dominates what it names
+    top = countries.most_common(1)
+    main = top[0][0] if top and top[0][1] * 3 >= sum(countries.values()) * 2 else None
     # explicit names first: a reference ("we", "the ministry") is evidence only when nothing else is
     for m in sorted(mentions, key=lambda m: (m.source.startswith("coref"), m.start)):
         if m.cls in ("Country", "Goal", "Event"):
@@ -259,7 +311,8 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
             target, rule, conf = f"lex:{m.country}", "country.lexicon.v1", 0.9
             if m.source != "lexicon" or not m.key.startswith("lex:"):
                 rule, conf = "country.adjective.v1", 0.8
-        elif main and m.cls in ("Place", "GovernmentBody") and m.source != "lexicon":
+        elif main and m.source != "lexicon" and (m.cls in ("Place", "GovernmentBody") or (
+                m.cls == "Organization" and re.match(r"(?:the\s+)?(?:National|State|Central)\b", m.name))):
             target, rule, conf = main, "country.context.v1", 0.5
         else:
             continue
