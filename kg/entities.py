@@ -18,7 +18,7 @@ from functools import cache
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
 from .records import Document, Mention, Sentence
-from .references import definite_references, gazetteer_pass, pair_references, speaker_references
+from .references import definite_references, gazetteer_pass, pair_references, pronoun_references, short_names, speaker_references
 from .rules import MentionRules
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,150})[\"”]")
@@ -47,9 +47,11 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     for sent in sentences:
         found.extend(_sentence_mentions(doc.text, sent, lexicon, rules))
     found = gazetteer_pass(doc.text, sentences, found)
-    found = definite_references(doc.text, sentences, found, rules)
+    found = short_names(found, rules)
+    found = definite_references(doc.text, sentences, found, rules, lexicon)
     found = speaker_references(doc.text, sentences, found, rules, lexicon)
     found = pair_references(doc.text, sentences, found)
+    found = pronoun_references(doc.text, sentences, found)
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
@@ -188,7 +190,9 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 if suffix:
                     end = suffix.end()
             name = text[start:end]
-            yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index)
+            # "German Electrical ... Association": a country adjective opening the name gives its country
+            country = lexicon.country_of_adjective(words[0]) if cls not in ("Place", "Policy") else None
+            yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index, country=country)
 
 
 def _next_to_month(tokens, k: int) -> bool:
@@ -355,11 +359,13 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^,]+", phrase):
         piece_start, piece = start + m.start(), m.group(0)
         subparts = re.split(r"\s+and\s+(?:to\s+)?", piece)
+        # "raise X and to improve Y": coordinated infinitives are always two goals
+        infinitives = re.search(r"\s+and\s+to\s+", piece) is not None
         simple = all(len(p.split()) <= 2 for p in subparts) or has_list
         # "innovation capabilities and basic capabilities": two phrases that share their head noun
         shared_head = len(subparts) == 2 and all(p.split() for p in subparts) and \
             subparts[0].split()[-1].lower() == subparts[1].split()[-1].lower()
-        if len(subparts) > 1 and (shared_head or (simple and " of " not in piece)):
+        if len(subparts) > 1 and (shared_head or infinitives or (simple and " of " not in piece)):
             offset = 0
             for sub in subparts:
                 k = piece.index(sub, offset)

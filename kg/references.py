@@ -30,9 +30,32 @@ def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]
     return out
 
 
-def definite_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Mention]:
-    """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head."""
+def short_names(mentions: list[Mention], rules: MentionRules) -> list[Mention]:
+    """ "the Guidance Opinions" after "the Guiding Opinions on Deepening ...": a policy name made only
+    of generic words and a head is the last longer policy with the same head, not a new policy."""
     ordered = sorted(mentions, key=lambda m: m.start)
+    out = []
+    for m in ordered:
+        words = [w.lower() for w in re.findall(r"[\w-]+", m.name) if w.lower() != "the"]
+        if m.cls == "Policy" and not m.key.startswith("lex:") and 1 <= len(words) <= 3 and words[-1] in rules.heads \
+                and rules.heads[words[-1]] == "Policy" and all(w in rules.generic_policy_words or w in rules.heads for w in words):
+            stem = words[-1].rstrip("s")
+            longer = [p for p in out if p.cls == "Policy" and p.end <= m.start and len(p.name) > len(m.name)
+                      and re.search(rf"\b{re.escape(stem)}", p.name, re.I) and p.source != "coref.short.v1"]
+            if longer:
+                ref = longer[-1]
+                m = Mention(m.start, m.end, m.text, ref.cls, ref.key, ref.name, "coref.short.v1", m.sentence,
+                            zh=ref.zh, country=ref.country)
+        out.append(m)
+    return out
+
+
+def definite_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
+                        lexicon: Lexicon) -> list[Mention]:
+    """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head;
+    in an interview answer, "the ministry" is first the speaker's own when that is a ministry."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    bodies = speaker_bodies(mentions, rules, lexicon)
     out = list(mentions)
     for sent, match in _free_matches(_DEFINITE, text, sentences, mentions):
         head = match.group(1).lower()
@@ -40,9 +63,13 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
             continue
         start, end = match.start(), match.end()
         stem = head.rstrip("s")
-        previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
-                    and m.cls not in ("Goal", "Country", "Person")
-                    and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
+        own = bodies.get(sent.speaker or "")
+        if own is not None and match.group(0).lower().startswith("the ") and re.search(rf"\b{re.escape(stem)}", own.name, re.I):
+            previous = [own]
+        else:
+            previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
+                        and m.cls not in ("Goal", "Country", "Person")
+                        and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
         if not previous:
             continue
         ref = previous[-1]
@@ -67,12 +94,8 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
     return (inside[0].key, deputy) if inside else None
 
 
-_WE = re.compile(r"\b(?:we|our (?:department|ministry|commission|agency|bureau|administration|government|office))\b", re.I)
-
-
-def speaker_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
-                        lexicon: Lexicon) -> list[Mention]:
-    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post)."""
+def speaker_bodies(mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> dict[str, Mention]:
+    """Speaker name -> the body their post names ("Minister of X" -> the Ministry of X)."""
     bodies: dict[str, Mention] = {}
     by_key = {m.key: m for m in mentions if m.cls in ("GovernmentBody", "Organization")}
     for m in mentions:
@@ -83,6 +106,16 @@ def speaker_references(text: str, sentences: list[Sentence], mentions: list[Ment
                 entry = lexicon.entries.get(body[0][4:]) if body[0].startswith("lex:") else None
                 bodies[m.name] = ref or Mention(0, 0, "", entry.cls, body[0], entry.name, "lexicon", 0, zh=entry.zh,
                                                 country=entry.country)
+    return bodies
+
+
+_WE = re.compile(r"\b(?:we|our (?:department|ministry|commission|agency|bureau|administration|government|office))\b", re.I)
+
+
+def speaker_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
+                        lexicon: Lexicon) -> list[Mention]:
+    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post)."""
+    bodies = speaker_bodies(mentions, rules, lexicon)
     if not bodies:
         return mentions
     out = list(mentions)
@@ -129,6 +162,33 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
         for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
             out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
                                sent.index, zh=ref.zh, country=ref.country))
+    return out
+
+
+_IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
+
+
+def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """A sentence that opens with "It" continues the previous sentence's subject: the body or
+    policy named first there ("The X Alliance was founded in 2016. It works with Y.")."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    out = list(mentions)
+    for k, sent in enumerate(sentences):
+        if k == 0 or sent.language == "zh":
+            continue
+        match = _IT.match(text[sent.start:sent.end]) or (
+            sent.speaker and _IT.match(text[sent.start:sent.end], len(sent.speaker) + 2))
+        if not match:
+            continue
+        previous = sorted(by_sentence.get(sentences[k - 1].index, []), key=lambda m: m.start)
+        subject = next((m for m in previous if m.cls not in ("Goal", "Country", "Place", "Person", "Event")), None)
+        if subject is None or len(text[sentences[k - 1].start:subject.start].split()) > 6:
+            continue  # the first name is no subject when it comes late in the sentence
+        start = sent.start + match.start()
+        out.append(Mention(start, start + 2, "It", subject.cls, subject.key, subject.name, "coref.pronoun.v1",
+                           sent.index, zh=subject.zh, country=subject.country))
     return out
 
 

@@ -28,6 +28,7 @@ def _read(name: str) -> dict:
 class MentionRules:
     heads: dict[str, str]  # head word (lower) -> class
     leading_heads: frozenset[str]
+    generic_policy_words: frozenset[str]
     agreement_words: frozenset[str]
     connectors: frozenset[str]
     not_name_start: frozenset[str]
@@ -77,6 +78,7 @@ def mention_rules() -> MentionRules:
     return MentionRules(
         heads=heads,
         leading_heads=frozenset(w.lower() for w in _words(data, "leading_heads")),
+        generic_policy_words=frozenset(w.lower() for w in _words(data, "generic_policy_words")),
         agreement_words=frozenset(_words(data, "agreement_words")),
         connectors=frozenset(_words(data, "connectors")),
         not_name_start=frozenset(_words(data, "not_name_start")),
