@@ -1,7 +1,8 @@
 """Find date expressions in sentences and resolve them against the document date.
 
 Absolute dates ("on June 30th, 2016", "9 July 2018", "in July 2015", "in 2016")
-and relative ones ("last year", "in April this year", "on May 13", "on Monday")
+and relative ones ("last year", "in April this year", "on May 13", "on Monday", "last
+November", "last autumn", "next month", "in April", 去年, 今年5月)
 become ISO values: YYYY-MM-DD, YYYY-MM or YYYY, in the spirit of HeidelTime.
 """
 
@@ -32,7 +33,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("my", re.compile(rf"\b{_MONTH},? {_YEAR}\b")),
     ("md", re.compile(rf"\b{_MONTH} {_DAY}\b(?!,? (?:19|20)\d{{2}})")),
     ("dm", re.compile(rf"\b{_DAY} {_MONTH}\b(?!,? (?:19|20)\d{{2}})")),
+    ("zh_rel", re.compile(r"(去年|今年|明年|前年)(?:(\d{1,2})月(?:(\d{1,2})日)?)?")),
+    ("rel_month", re.compile(rf"\b((?i:last|next|this)) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
+    ("rel_season", re.compile(r"\b(last|this|next) (spring|summer|autumn|fall|winter)\b", re.I)),
+    ("month_shift", re.compile(r"\b(last|this|next) month\b", re.I)),
     ("rel_year", re.compile(rf"\b{_REL_YEAR}\b", re.I)),
+    ("m_only", re.compile(rf"\b(?i:in|since|by|from|during|until|early|late|mid|end of|the end of) {_MONTH}(?![\w-]|,? \d)")),
     ("weekday", re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("year", re.compile(rf"\b(?i:in|since|by|of|from|during|until|before|after|end of|early|late|mid) {_YEAR}\b(?![-–/]\d)")),
 ]
@@ -47,7 +53,7 @@ class DateMention:
 
 
 # Every pattern needs a digit, a month or weekday, or "year": most sentences have none.
-_GATE = re.compile(r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|年", re.I)
+_GATE = re.compile(r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|month|spring|summer|autumn|fall|winter|年", re.I)
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None) -> list[DateMention]:
@@ -119,6 +125,30 @@ def _value(kind: str, g: tuple, ref: dt.date | None, precise: bool = True) -> tu
         return f"{ref.year + _year_shift(g[1]):04d}-{_month(g[0]):02d}", False
     if kind == "rel_year":
         return f"{ref.year + _year_shift(g[0]):04d}", False
+    if kind == "zh_rel":
+        year = ref.year + {"去年": -1, "今年": 0, "明年": 1, "前年": -2}[g[0]]
+        if g[1] is None:
+            return f"{year:04d}", False
+        return (_ymd(year, int(g[1]), int(g[2])) if g[2] else f"{year:04d}-{int(g[1]):02d}"), False
+    if kind == "rel_month":
+        month, word = _month(g[1]), g[0].lower()
+        # "last March" is the latest March before the document; "next March" the first one after it
+        year = ref.year if word == "this" else ref.year - (month >= ref.month) if word == "last" else ref.year + (month <= ref.month)
+        return f"{year:04d}-{month:02d}", False
+    if kind == "rel_season":
+        word, season = g[0].lower(), g[1].lower()
+        ends = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}[season]
+        if word == "this":
+            return f"{ref.year:04d}", False
+        year = ref.year - (ref.month <= ends) if word == "last" else ref.year + (ref.month >= ends)
+        return f"{year:04d}", False
+    if kind == "month_shift":
+        index = ref.year * 12 + ref.month - 1 + {"last": -1, "this": 0, "next": 1}[g[0].lower()]
+        return f"{index // 12:04d}-{index % 12 + 1:02d}", False
+    if kind == "m_only":
+        month = _month(g[0])
+        year = ref.year if month <= ref.month else ref.year - 1  # the latest such month up to the document date
+        return f"{year:04d}-{month:02d}", False
     if kind in ("md", "dm"):
         month, day = (_month(g[0]), int(g[1])) if kind == "md" else (_month(g[1]), int(g[0]))
         # Against an exact document date, the last such day; against a month or year, that year.

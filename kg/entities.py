@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
+from .chinese import chinese_mentions
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
 from .records import Document, Mention, Sentence
@@ -57,8 +58,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
 
 def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRules) -> list[Mention]:
     if sent.language == "zh":
-        return [Mention(m.start, m.end, m.surface, m.entry.cls, m.entry.key, m.entry.name, "lexicon", sent.index, zh=m.surface)
-                for m in lexicon.match_chinese(text, sent.start, sent.end)]
+        return chinese_mentions(text, sent, lexicon)
     tokens = tokenize(text, sent.start, sent.end)
     mentions = _lexicon_mentions(text, tokens, sent, lexicon)
     taken = _Spans(mentions)

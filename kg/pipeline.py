@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from .cache import ExtractionCache
+from .chinese import align_translations
 from .dates import infer_document_date
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
@@ -75,6 +76,7 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
     sentences = split_sentences(doc)
     mentions = find_mentions(doc, sentences, lexicon, mention_rules())
     relations = extract_relations(doc, sentences, mentions, relation_rules(), mention_rules(), lexicon)
+    mentions, relations = align_translations(sentences, mentions, relations)
     observations = find_observations(doc, sentences)
     return Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations), tuple(observations))
 

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from .chinese import chinese_relations
 from .dates import find_dates, nearest_date
 from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
@@ -52,6 +53,9 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         if not ms:
             for s, p, o, rule, conf, _ in _adjective_cooperation(doc.text, sent, lexicon):
                 out.extend((Relation(s, p, o, sent.index, rule, conf), Relation(o, p, s, sent.index, rule, conf)))
+            continue
+        if sent.language == "zh":
+            out.extend(_chinese_sentence(doc, sent, ms))
             continue
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
@@ -96,6 +100,20 @@ def _country_of_leaders(relations: list[Relation]) -> list[Relation]:
                 and r.modality is None:
             have.add(r.subject)
             out.append(Relation(r.subject, "country", countries[r.object][0], r.sentence, "country.leads.v1", 0.75))
+    return out
+
+
+def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
+    found = list(chinese_relations(doc.text, sent, ms))
+    found += [(*c, None) for c in _cosigners([f[:6] for f in found])]
+    dates = find_dates(doc.text, sent.start, sent.end, doc.date) if found else []
+    out: list[Relation] = []
+    seen: set[tuple[str, str, str]] = set()
+    for s, p, o, rule, conf, pos, modality in found:
+        for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
+            if a != b and (a, p, b) not in seen:
+                seen.add((a, p, b))
+                out.append(Relation(a, p, b, sent.index, rule, conf, modality, nearest_date(dates, pos)))
     return out
 
 
