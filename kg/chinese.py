@@ -61,7 +61,7 @@ def chinese_rules() -> ChineseRules:
             rule = ChineseVerb(raw["id"], raw["predicate"], float(raw.get("confidence", 0.7)), bool(raw.get("symmetric")))
             for verb in raw["verbs"]:
                 verbs[verb] = rule
-        fillers = _alternation(data["fillers"])
+        fillers = _alternation(data["fillers"] + data["planned"] + data["negated"])
         return ChineseRules(
             verbs=verbs,
             verb_pattern=re.compile(_alternation(list(verbs))),

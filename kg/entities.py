@@ -266,12 +266,14 @@ _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,
 
 
 @cache
-def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern]:
+def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     title = rules.titles.pattern
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
+    # "Vice Minister of Finance Lu Jianping": the name is the last two or three capitalised words
+    before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     after = re.compile(rf"\b({_NAME}), (?:the )?((?:{title})(?: (?:of|for) {body})?)")
-    return before, after
+    return before, before_bare, after
 
 
 @cache
@@ -282,8 +284,8 @@ def _place_list_pattern(rules: MentionRules) -> re.Pattern:
 
 def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
     """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
-    before, after = _people_patterns(rules)
-    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1)):
+    before, before_bare, after = _people_patterns(rules)
+    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
             if not _plausible_name(name, rules, lexicon):

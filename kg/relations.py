@@ -83,16 +83,20 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                 out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
                                     nearest_date(dates, pos)))
     out.extend(_country_relations(doc, sentences, mentions))
-    out.extend(_country_of_leaders(out))
+    out.extend(_country_of_leaders(out, lexicon))
     return out
 
 
-def _country_of_leaders(relations: list[Relation]) -> list[Relation]:
+def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Relation]:
     """A person who leads a national body belongs to its country ("Minister of Finance" of China)."""
     countries: dict[str, tuple[str, int]] = {}
     for r in relations:
         if r.predicate == "country":
             countries.setdefault(r.subject, (r.object, r.sentence))
+        elif r.predicate == "leads" and r.object.startswith("lex:"):
+            entry = lexicon.entries.get(r.object[4:])
+            if entry is not None and entry.country:
+                countries.setdefault(r.object, (f"lex:{entry.country}", r.sentence))
     have = set(countries)
     out = []
     for r in relations:
@@ -184,8 +188,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
     pos, end = trig.start(), trig.end()
     p = rule.predicate
     if rule.voice == "active":
-        if _PASSIVE_AUX.search(text[max(sent.start, pos - 20):pos]) and re.match(r"\s+by\b", text[end:end + 4]):
-            return  # a passive: the passive rule takes it
+        if re.match(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b", text[end:end + 20]) and trig.group(0).lower().endswith(("ed", "led", "ne", "en")):
+            return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         if trig.group(0).lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", text[sent.start:pos]):
             # ", officially establishing X": the participle's subject is the main clause's subject
@@ -201,7 +205,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
         by = re.match(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\s+", text[end:end + 30])
         if not by:
             return
-        agent = _after(text, groups, end + by.end(), 0)
+        agent = _after(text, groups, end + by.end(), 3)
+        if agent and not re.fullmatch(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}", text[end + by.end():agent[0].start]):
+            agent = None  # only a post may stand between "by" and the agent: "headed by Vice Premier X"
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
         for group in reversed(groups):
