@@ -158,8 +158,8 @@ def chinese_relations(text: str, sent: Sentence, mentions: list[Mention]):
 def align_translations(sentences: list[Sentence], mentions: list[Mention],
                        relations: list[Relation]) -> tuple[list[Mention], list[Relation]]:
     """A Chinese sentence that translates an English one names the same policy: when both say that
-    the same actors did the same thing to a policy, in neighbouring paragraphs, the Chinese title is
-    the English policy's Chinese name, not a second policy."""
+    the same actors did the same thing to a policy, the Chinese title is the English policy's Chinese
+    name, not a second policy (most shared facts win, then the nearest paragraph)."""
     by_index = {s.index: s for s in sentences}
     zh_only = {m.key for m in mentions if m.source == "zh.title.v1"}
     if not zh_only:
@@ -175,10 +175,12 @@ def align_translations(sentences: list[Sentence], mentions: list[Mention],
         if r.object not in zh_only or sent is None:
             continue
         for obj, paragraph in english.get((r.subject, r.predicate), []):
-            if abs(paragraph - sent.paragraph) <= 2 and obj not in zh_only:
-                votes.setdefault(r.object, {}).setdefault(obj, 0)
-                votes[r.object][obj] += 1
-    mapping = {zh: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for zh, v in votes.items()}
+            if obj not in zh_only:
+                tally = votes.setdefault(r.object, {}).setdefault(obj, [0, 0])
+                tally[0] += 1
+                tally[1] = max(tally[1], -abs(paragraph - sent.paragraph))
+    # most shared facts first, then the nearest paragraph
+    mapping = {zh: min(v.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[0] for zh, v in votes.items()}
     if not mapping:
         return mentions, relations
     names = {m.key: m for m in mentions if m.key in mapping.values() and not m.source.startswith("coref")}

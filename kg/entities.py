@@ -28,6 +28,7 @@ _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
 _CAP = re.compile(r"^(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+_ORDINAL_SUFFIX = frozenset(["i", "ii", "iii", "iv", "v", "vi", "2.0", "3.0", "4.0"])
 
 
 def name_key(name: str) -> str:
@@ -122,6 +123,13 @@ def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> li
 def _strip_start(tokens, rules: MentionRules):
     while tokens and (tokens[0][0] in rules.not_name_start or tokens[0][0] in rules.connectors):
         tokens = tokens[1:]
+    # "President of the China ... Association": a post before the body's name is not part of it
+    for k in (2, 1):
+        if len(tokens) > k + 2 and tokens[k][0] in ("of", "for") and rules.titles.fullmatch(" ".join(t[0] for t in tokens[:k])):
+            tokens = tokens[k + 1:]
+            while tokens and tokens[0][0] in rules.connectors:
+                tokens = tokens[1:]
+            break
     while tokens and tokens[-1][0] in rules.connectors:
         tokens = tokens[:-1]
     return tokens
@@ -130,6 +138,10 @@ def _strip_start(tokens, rules: MentionRules):
 def _head_class(words: list[str], rules: MentionRules) -> str | None:
     """The class a name's head word gives: first word, word before of/for/on, or last word."""
     lower = [w.lower() for w in words]
+    while len(lower) > 2 and (lower[-1] in _ORDINAL_SUFFIX or lower[-2] == "phase"):
+        lower = lower[:-1]  # "... Investment Fund Phase II": the head is before the phase
+    if lower and lower[-1] == "phase":
+        lower = lower[:-1]
     if not lower:
         return None
     candidates = [0]
@@ -298,8 +310,9 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
 
 def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon) -> bool:
     words = name.split()
-    return all(_NAME_TOKEN.match(w) and w not in rules.not_name_start and w.lower() not in rules.heads
-               and not lexicon.country_of_adjective(w) for w in words)
+    # "Liu He", "Wang Yi": a given name may look like a small word; the first word may not
+    return words[0] not in rules.not_name_start and all(
+        _NAME_TOKEN.match(w) and w.lower() not in rules.heads and not lexicon.country_of_adjective(w) for w in words)
 
 
 def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):

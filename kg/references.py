@@ -90,7 +90,8 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
     found = lexicon.match_tokens(name, tokens, 0) if tokens else None
     if found and found.end == len(name):
         return found.entry.key, deputy
-    inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and match.group(3).lower() in m.name.lower()]
+    named = re.sub(r"^the\s+", "", match.group(3), flags=re.I).lower()
+    inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return (inside[0].key, deputy) if inside else None
 
 
@@ -137,7 +138,7 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
     The phrase is split into two mentions ("the two" | "sides"), one per referent, so
     that the relation rules see a coordinated pair.
     """
-    actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and not m.source.startswith("coref")),
+    actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Organization", "Country") and m.source != "coref.pair.v1"),
                     key=lambda m: m.start)
     out = list(mentions)
     last: tuple[tuple[Mention, Mention], int] | None = None  # the pair the previous reference found, and where
@@ -149,8 +150,10 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
                 if a.sentence < sent.index - 8:
                     break
                 continue
-            if a.key != b.key and a.cls in allowed and b.cls in allowed and \
-                    re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", text[a.end:b.start], re.I):
+            between = text[a.end:b.start]
+            if a.key != b.key and a.cls in allowed and b.cls in allowed and a.sentence == b.sentence and (
+                    re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", between, re.I)
+                    or re.fullmatch(r"\s+(?:\w+\s+){1,4}?with\s+(?:the\s+)?", between, re.I)):  # "we are working with B"
                 pair = (a, b)
                 break
         if pair is None and last is not None and sent.index - last[1] <= 4:

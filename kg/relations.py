@@ -122,17 +122,26 @@ def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[
 
 
 def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
-    """Coordinated runs: "A, B and the C" is one group of three."""
+    """Coordinated runs: "A, B and the C" is one group of three. A comma alone between two names
+    does not coordinate them: "Under the guidance of A, the B ..." is two groups."""
     groups: list[list[Mention]] = []
     for m in mentions:
         if groups:
             last = groups[-1][-1]
-            same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES)
+            same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
+                {last.cls, m.cls} == {"Organization", "Policy"} and re.search(r"\band\b", text[last.end:m.start]))
             if same_kind and m.start >= last.end and _JOIN.match(text[last.end:m.start]):
                 groups[-1].append(m)
                 continue
         groups.append([m])
-    return groups
+    out = []
+    for group in groups:
+        joins = [text[a.end:b.start] for a, b in zip(group, group[1:], strict=False)]
+        if len(group) == 2 and "," in joins[0] and not re.search(r"\b(?:and|or)\b|&|together with|as well as", joins[0]):
+            out.extend([m] for m in group)
+        else:
+            out.append(group)
+    return out
 
 
 def _words_between(text: str, start: int, end: int) -> int:
@@ -169,7 +178,7 @@ def _after(text: str, groups, pos: int, limit: int):
     for group in groups:
         if group[0].start >= pos:
             gap = text[pos:group[0].start]
-            if _words_between(text, pos, group[0].start) > limit or re.search(r"[;:]|,\s*(?:which|who|and)\b", gap):
+            if _words_between(text, pos, group[0].start) > limit or re.search(r"[;:,]", gap):
                 return None
             return group
     return None
@@ -254,7 +263,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
             agent, target = group[:cut], group[cut:]
             if not target:
                 rest = [g for g in groups if g[0].start >= agent[-1].end]
-                target = _after(text, rest, agent[-1].end, 3) if rest else None
+                # "Under the guidance of A, the B Alliance": the name after the comma is guided
+                if rest and re.fullmatch(r"\s*,\s*(?:the\s+)?", text[agent[-1].end:rest[0][0].start], re.I):
+                    target = rest[0]
             if target:
                 yield from _pairs(agent, target, p, rule.confidence)
 
