@@ -39,9 +39,26 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("month_shift", re.compile(r"\b(last|this|next) month\b", re.I)),
     ("rel_year", re.compile(rf"\b{_REL_YEAR}\b", re.I)),
     ("m_only", re.compile(rf"\b(?i:in|since|by|from|during|until|early|late|mid|end of|the end of) {_MONTH}(?![\w-]|,? \d)")),
-    ("weekday", re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("weekday", re.compile(r"\b(?i:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("year", re.compile(rf"\b(?i:in|since|by|of|from|during|until|before|after|end of|early|late|mid) {_YEAR}\b(?![-–/]\d)")),
 ]
+
+
+# What each pattern cannot match without: one quick search each instead of every pattern's scan.
+_NEEDS = {
+    "digit": re.compile(r"\d"),
+    "month": re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),
+    "year": re.compile(r"(?i:year)"),
+    "zh": re.compile(r"年"),
+    "weekday": re.compile(r"day\b"),
+    "relative": re.compile(r"(?i:\b(?:last|this|next)\b)"),
+}
+_KIND_NEEDS = {
+    "mdy": {"digit", "month"}, "dmy": {"digit", "month"}, "iso": {"digit"}, "zh": {"digit", "zh"},
+    "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"},
+    "rel_year": {"year"}, "m_only": {"month"}, "my_rel": {"month", "year"}, "my": {"digit", "month"},
+    "md": {"digit", "month"}, "dm": {"digit", "month"}, "weekday": {"weekday"}, "year": {"digit"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +81,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str 
     ref = _parse_ref(doc_date)
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans: overlap checks by bisection
+    present = {need for need, gate in _NEEDS.items() if gate.search(text, start, end)}
     for kind, pattern in _PATTERNS:
+        if not _KIND_NEEDS[kind] <= present:
+            continue  # "mdy" needs a month name and a digit: skip the scan when either is missing
         for m in pattern.finditer(text, start, end):
             at = bisect.bisect_left(taken, (m.start(), m.start()))
             if (at < len(taken) and taken[at][0] < m.end()) or (at and taken[at - 1][1] > m.start()):

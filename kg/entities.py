@@ -9,6 +9,7 @@ document gazetteer and references back ("the alliance", "we", "the two sides").
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -99,8 +100,9 @@ class _Spans:
 def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> list[Mention]:
     out = []
     i = 0
+    first_words = lexicon.first_words
     while i < len(tokens):
-        match = lexicon.match_tokens(text, tokens, i)
+        match = lexicon.match_tokens(text, tokens, i) if tokens[i][0].lower() in first_words else None
         if match is None:
             i += 1
             continue
@@ -163,10 +165,14 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
     runs, current = [], []
     # tokens inside a name already found (a country or place inside a longer name does not count)
     blocked = set()
-    for m in taken.mentions:
-        for k, tok in enumerate(tokens):
-            if tok[1] < m.end and tok[2] > m.start and (m.cls not in ("Country", "Place") or tok[1] < m.start or tok[2] > m.end):
-                blocked.add(k)
+    if taken.mentions:
+        starts = [tok[1] for tok in tokens]
+        for m in taken.mentions:
+            # tokens overlapping the mention: those starting before its end, from the one holding its start
+            for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
+                tok = tokens[k]
+                if tok[2] > m.start and (m.cls not in ("Country", "Place") or tok[1] < m.start or tok[2] > m.end):
+                    blocked.add(k)
     for k, tok in enumerate(tokens):
         word = tok[0]
         inside = k in blocked

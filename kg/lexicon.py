@@ -94,6 +94,11 @@ class Lexicon:
         exact = len(tokens) == 1 or form.isupper()
         node.setdefault(None, []).append((entry, form, exact))
 
+    @property
+    def first_words(self) -> dict:
+        """The first tokens (lower case) of every English name: a quick test before ``match_tokens``."""
+        return self._trie
+
     def match_tokens(self, text: str, tokens: list[tuple[str, int, int]], i: int) -> LexMatch | None:
         """The longest lexicon name starting at token ``i``, or None."""
         node = self._trie

@@ -4,6 +4,7 @@ interview answer is the speaker's body, and "the two sides" the last pair of act
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .lexicon import Lexicon, tokenize
@@ -197,10 +198,15 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
 
 def _free_matches(pattern: re.Pattern, text: str, sentences: list[Sentence], mentions: list[Mention]):
     """(sentence, match) for each match in English sentences that overlaps no mention yet."""
-    spans = [(m.start, m.end) for m in mentions]
+    spans = sorted((m.start, m.end) for m in mentions)
+    starts = [s for s, _ in spans]
+    longest = max((e - s for s, e in spans), default=0)
     for sent in sentences:
         if sent.language == "zh":
             continue
         for match in pattern.finditer(text, sent.start, sent.end):
-            if not any(s < match.end() and match.start() < e for s, e in spans):
+            # only spans that start before the match ends and at most `longest` before it can overlap
+            lo = bisect.bisect_left(starts, match.start() - longest)
+            hi = bisect.bisect_left(starts, match.end())
+            if not any(e > match.start() for _, e in spans[lo:hi]):
                 yield sent, match

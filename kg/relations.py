@@ -60,7 +60,10 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
         groups = _groups(doc.text, entities)
+        starts = _word_starts(doc.text, sent) if len(entities) >= 2 else set()
         for rule in rules if len(entities) >= 2 else ():  # every rule links two mentions
+            if rule.gate is not None and rule.gate.isdisjoint(starts):
+                continue  # none of the words the trigger needs is in the sentence
             for trig in rule.pattern.finditer(doc.text, sent.start, sent.end):
                 if any(m.start <= trig.start() < m.end for m in ms):
                     continue  # inside a name ("Development Research Center")
@@ -72,16 +75,18 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_cosigners(found))
         dates = find_dates(doc.text, sent.start, sent.end, doc_date) if found else []
         seen: set[tuple[str, str, str]] = set()
+        modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         for s, p, o, rule, conf, pos in found:
             if s == o or (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
-            out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
-                                nearest_date(dates, pos)))
+            if pos not in modality:
+                modality[pos] = _modality(doc.text, sent, pos)
+            date = nearest_date(dates, pos)
+            out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), modality[pos], date))
             if p in SYMMETRIC and (o, p, s) not in seen:
                 seen.add((o, p, s))
-                out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), _modality(doc.text, sent, pos),
-                                    nearest_date(dates, pos)))
+                out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), modality[pos], date))
     out.extend(_country_relations(doc, sentences, mentions))
     out.extend(_country_of_leaders(out, lexicon))
     return out
@@ -105,6 +110,15 @@ def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Rel
             have.add(r.subject)
             out.append(Relation(r.subject, "country", countries[r.object][0], r.sentence, "country.leads.v1", 0.75))
     return out
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _word_starts(text: str, sent: Sentence) -> set[str]:
+    """The first 2, 3 and 4 letters of every word of the sentence, to test rule gates against."""
+    words = set(_WORD.findall(text[sent.start:sent.end].lower()))
+    return {w[:k] for w in words for k in (2, 3, 4)}
 
 
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:

@@ -109,6 +109,69 @@ class RelationRule:
     confidence: float
     inverse: bool = False  # the trigger's subject side holds the object (e.g. "X works under the guidance of Y")
     max_gap: int = 8  # words allowed between a mention and the trigger
+    gate: frozenset[str] | None = None  # word starts (4 letters) one of which a sentence needs for the rule to fire
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Word starts (up to 4 letters, lower case) one of which every match of ``pattern`` contains,
+    or None when the pattern does not say. Used to skip the rules a sentence cannot trigger."""
+    try:  # the regular-expression parser of the standard library (private: any failure means no gate)
+        from re import _parser
+        parsed = _parser.parse(pattern, re.I)
+    except Exception:  # noqa: BLE001
+        return None
+    return _word_starts(list(parsed), True)
+
+
+def _word_starts(items, at_start: bool) -> frozenset[str] | None:
+    """For a parsed sequence: the best set of word starts one of which each match must contain."""
+    best: frozenset[str] | None = None
+
+    def consider(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    run, run_at_start = "", at_start
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            if not run:
+                run_at_start = at_start
+            run += chr(av)
+            at_start = not chr(av).isalnum()
+            continue
+        if name == "AT":
+            at_start = True
+            continue
+        consider(_run_words(run, run_at_start))
+        run = ""
+        if name == "SUBPATTERN":
+            consider(_word_starts(list(av[-1]), at_start))
+        elif name == "BRANCH":
+            branches = [_word_starts(list(b), at_start) for b in av[1]]
+            consider(frozenset().union(*branches) if all(branches) else None)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            consider(_word_starts(list(av[2]), at_start))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and _ends_with_space(list(av[2])):
+            continue  # "(?:strategic )?docking": with or without it, a word starts next
+        at_start = False  # after a group or a class we no longer know where a word starts
+    consider(_run_words(run, run_at_start))
+    return best
+
+
+def _ends_with_space(items) -> bool:
+    while items and str(items[-1][0]) == "SUBPATTERN":
+        items = list(items[-1][1][-1])
+    return bool(items) and str(items[-1][0]) == "LITERAL" and chr(items[-1][1]) == " "
+
+
+def _run_words(run: str, at_start: bool) -> frozenset[str] | None:
+    """The longest whole-word start in a literal run ("the revision of" -> "revi")."""
+    words = [(m.group(0), m.start()) for m in re.finditer(r"[a-z]+", run.lower())]
+    usable = [w for w, k in words if k > 0 and not run[k - 1].isalnum() or (k == 0 and at_start)]
+    usable = [w for w in usable if len(w) >= 2]
+    return frozenset([max(usable, key=len)[:4]]) if usable else None
 
 
 @cache
@@ -134,5 +197,5 @@ def relation_rules() -> tuple[RelationRule, ...]:
         except (re.error, KeyError, TypeError) as exc:
             raise DataFileError(f"{where}: 'verbs' must be a list of regular expressions ({exc}).") from None
         out.append(RelationRule(raw["id"], raw["predicate"], pattern, voice, confidence, bool(raw.get("inverse")),
-                                int(raw.get("max_gap", 8))))
+                                int(raw.get("max_gap", 8)), required_words(pattern.pattern)))
     return tuple(out)

@@ -46,3 +46,27 @@ def test_modality(extract, text, modality):
 def test_dates_resolve_against_document_date(extract, text, date):
     rels = [r for r in extract(text, date="2016-06-01").relations if r.predicate == "issued"]
     assert [r.date for r in rels] == [date]
+
+
+def test_rule_gates_change_nothing(lexicon):
+    """Skipping rules whose trigger words a sentence lacks gives the same relations as running them all."""
+    import dataclasses
+    from pathlib import Path
+
+    from kg.documents import read_document
+    from kg.pipeline import extract_document
+    from kg.rules import relation_rules
+
+    root = Path(__file__).resolve().parent.parent
+    docs = [read_document(p) for p in [*sorted((root / "seeds").glob("*.txt")), *sorted((root / "tests" / "corpus").rglob("*.md"))]]
+    gated = [extract_document(d, lexicon).relations for d in docs]
+    assert sum(r.gate is not None for r in relation_rules()) >= 25  # most rules can be skipped
+    ungated = tuple(dataclasses.replace(r, gate=None) for r in relation_rules())
+    relation_rules.cache_clear()
+    import kg.pipeline as pipeline
+    original = pipeline.relation_rules
+    pipeline.relation_rules = lambda: ungated
+    try:
+        assert [extract_document(d, lexicon).relations for d in docs] == gated
+    finally:
+        pipeline.relation_rules = original
