@@ -52,7 +52,31 @@ def main() -> None:
     median = statistics.median(times)
     print(f"kg build on seeds/ (whole process): median {statistics.median(walls):.2f} s, "
           f"min {min(walls):.2f} s, max {max(walls):.2f} s over {len(walls)} runs")
-    print(f"extraction stages: {words} words in {median * 1000:.1f} ms median -> {words / median:,.0f} words/s")
+    print(f"extraction stages, seed: {words} words in {median * 1000:.1f} ms median -> {words / median:,.0f} words/s")
+    generated_throughput(args.runs)
+
+
+def generated_throughput(runs: int) -> None:
+    """Extraction words per second, one core, on 200 generated documents (tests/benchmarks/corpus.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from corpus import write_corpus
+
+    from kg.documents import read_document
+    from kg.lexicon import load_lexicon
+    from kg.pipeline import extract_document
+
+    lexicon = load_lexicon()
+    with tempfile.TemporaryDirectory() as folder:
+        docs = [read_document(p) for p in write_corpus(Path(folder), 200)]
+    words = sum(len(d.text.split()) for d in docs)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for d in docs:
+            extract_document(d, lexicon)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"extraction stages, 200 generated documents: {words} words in {median:.2f} s median -> {words / median:,.0f} words/s")
 
 
 def long_lines() -> None:
