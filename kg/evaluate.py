@@ -157,7 +157,8 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
             report.missed.append(_show(key, gold))
             if explain:
                 near = evidence.get((key[0], key[2]), []) + evidence.get((key[2], key[0]), [])
-                report.explanations.append(f"missed {_show(key, gold)}: " + ("; ".join(near) if near else "no rule linked this pair"))
+                report.explanations.append(f"missed {_show(key, gold)}: " + ("; ".join(near) if near else "no rule linked this pair")
+                                           + "".join(f"\n      {line}" for line in _near_misses(gold, key)))
     for key in predicted:
         if key not in gold_facts:
             report.relations.fp += 1
@@ -170,6 +171,33 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
     report.relaxed.fn = len(gold_pairs - pred_pairs)
     report.relaxed.fp = len(pred_pairs - gold_pairs)
     return report
+
+
+def _near_misses(gold: Gold, key: tuple[str, str, str]) -> list[str]:
+    """Sentences of the document that name both sides of a missed fact, and which triggers of its
+    predicate they hold: the rules that nearly fired, for a rule author to look at."""
+    from .documents import read_document
+    from .rules import relation_rules
+    from .sentences import split_sentences
+
+    try:
+        doc = read_document(Path(gold.document))
+    except InputError:
+        return []
+    def names(gid: str) -> list[str]:
+        entity = gold.entities[gid]
+        return [n.casefold() for n in (entity["label"], *entity.get("aliases", []))]
+    subject, predicate, obj = key
+    lines = []
+    for sent in split_sentences(doc):
+        low = sent.text.casefold()
+        if not (any(n in low for n in names(subject)) and any(n in low for n in names(obj))):
+            continue
+        triggers = [f"{rule.id} '{m.group(0)}'" for rule in relation_rules() if rule.predicate == predicate
+                    for m in [rule.pattern.search(sent.text)] if m]
+        lines.append(f"sentence {sent.index}: " + (f"triggers present: {', '.join(triggers)}" if triggers
+                                                   else f"no {predicate} trigger") + f" | {sent.text[:160]}")
+    return lines[:3]
 
 
 def _fact(s: str, p: str, o: str) -> tuple[str, str, str]:

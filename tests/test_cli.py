@@ -66,3 +66,18 @@ def test_readme_opens_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     commands = re.findall(r"^(pip install .*)$", readme, re.M)
     assert commands[:2] == ["pip install -e . && kg build", "pip install -e '.[test]' && pytest"]
+
+
+def test_eval_explain_lists_missed_facts_with_the_triggers_that_nearly_fired(tmp_path):
+    doc = tmp_path / "far.md"
+    doc.write_text("The Ministry of Finance, in a move that was praised by many observers and partners abroad, "
+                   "finally issued the Rules on Coastal Fishing.\n", encoding="utf-8")
+    gold = tmp_path / "far.yaml"
+    gold.write_text(f"document: {doc}\nsplit: dev\nentities:\n"
+                    "  mof: {label: Ministry of Finance, class: GovernmentBody}\n"
+                    "  rules: {label: Rules on Coastal Fishing, class: Policy}\n"
+                    "relations:\n  - {s: mof, p: issued, o: rules}\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--explain", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert "missed Ministry of Finance --issued--> Rules on Coastal Fishing" in result.output
+    assert "triggers present: issued.active.v1 'issued'" in result.output
