@@ -20,7 +20,15 @@ from .chinese import chinese_mentions
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
 from .records import Document, Mention, Sentence
-from .references import definite_references, gazetteer_pass, pair_references, pronoun_references, short_names, speaker_references
+from .references import (
+    definite_references,
+    gazetteer_pass,
+    national_references,
+    pair_references,
+    pronoun_references,
+    short_names,
+    speaker_references,
+)
 from .rules import MentionRules
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,150})[\"”]")
@@ -55,6 +63,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     found = speaker_references(doc.text, sentences, found, rules, lexicon)
     found = pair_references(doc.text, sentences, found)
     found = pronoun_references(doc.text, sentences, found)
+    found = national_references(doc.text, sentences, found, lexicon)
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
@@ -191,6 +200,9 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
     for run in runs:
         for part in _split_coordination(run, rules):
             part = _strip_start(part, rules)
+            # "... Dairy Quotas with the German side": a country adjective after a connector ends the name
+            if len(part) > 2 and part[-2][0] in rules.connectors and lexicon.country_of_adjective(part[-1][0]):
+                part = _strip_start(part[:-1], rules)
             if not part:
                 continue
             words = [t[0] for t in part]

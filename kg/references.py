@@ -79,6 +79,36 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
     return out
 
 
+_NATIONAL = re.compile(r"\bthe ([A-Z][a-z]+) (ministry|government|side|commission|delegation|partners?|authorities)\b")
+
+
+def national_references(text: str, sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """ "the German ministry", "the French side": the last body named before of that country, or
+    for "side", "government" and "authorities" with no such body, the country itself."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out = list(mentions)
+    for sent, match in _free_matches(_NATIONAL, text, sentences, mentions):
+        country = lexicon.country_of_adjective(match.group(1))
+        if not country:
+            continue
+        noun = match.group(2).lower()
+        classes = ("GovernmentBody",) if noun in ("ministry", "commission") else ("GovernmentBody", "Organization")
+        previous = [m for m in ordered if m.end <= match.start() and m.cls in classes and m.country == country
+                    and m.sentence >= sent.index - 8]
+        if previous:
+            ref = previous[-1]
+            found = Mention(match.start(1), match.end(), text[match.start(1):match.end()], ref.cls, ref.key, ref.name,
+                            "coref.national.v1", sent.index, zh=ref.zh, country=ref.country)
+        elif noun in ("side", "government", "authorities"):
+            entry = lexicon.entries[country]
+            found = Mention(match.start(1), match.end(), text[match.start(1):match.end()], entry.cls, entry.key, entry.name,
+                            "coref.national.v1", sent.index, zh=entry.zh)
+        else:
+            continue
+        out.append(found)
+    return out
+
+
 def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, bool] | None:
     """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance),
     and whether the post is a deputy's; None when the post names no known body."""

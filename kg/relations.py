@@ -202,6 +202,8 @@ def _pairs(subjects: Iterable[Mention], objects: Iterable[Mention], predicate: s
     objects = list(objects)
     for s in subjects:
         for o in objects:
+            if predicate == "locatedIn" and s.cls == "Country":
+                continue  # "the French side in Lyon": a country is not located in a place
             if accepts(predicate, s.cls, o.cls):
                 penalty = 0.9 if "coref" in s.source or "coref" in o.source else 1.0
                 yield s, o, conf * penalty
