@@ -77,6 +77,9 @@ def extract_document(doc: Document, lexicon: Lexicon | None = None) -> Extractio
     mentions = find_mentions(doc, sentences, lexicon, mention_rules())
     relations = extract_relations(doc, sentences, mentions, relation_rules(), mention_rules(), lexicon)
     mentions, relations = align_translations(sentences, mentions, relations)
+    # a goal phrase no policy pursues ("give full play to ...") is no Goal entity of the graph
+    pursued = {r.object for r in relations if r.predicate == "hasGoal"}
+    mentions = [m for m in mentions if m.cls != "Goal" or m.key in pursued]
     observations = find_observations(doc, sentences)
     return Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations), tuple(observations))
 

@@ -32,9 +32,9 @@ def _found(extraction):
     ("Pilot cities such as Wuxi, Hefei and Zhuzhou were named.",
      {("Place", "Wuxi"), ("Place", "Hefei"), ("Place", "Zhuzhou")}),
     # goals from cues, normalised to the vocabulary
-    ("The plan aims at improving innovation capabilities and basic capabilities.",
+    ("The Plan for Clean Ports aims at improving innovation capabilities and basic capabilities.",
      {("Goal", "manufacturing innovation capability"), ("Goal", "basic capabilities")}),
-    ("The plan aims to foster green development and talent training.",
+    ("The Plan for Clean Ports aims to foster green development and talent training.",
      {("Goal", "green manufacturing"), ("Goal", "talent development")}),
 ])
 def test_mentions_table(extract, text, expected):
@@ -64,3 +64,10 @@ def test_definite_reference_resolves_to_last_matching_name(extract):
 def test_chinese_paragraph_matches_lexicon_chinese_names(extract):
     ex = extract("国务院和工业和信息化部发布了新政策。")
     assert {("GovernmentBody", "State Council"), ("GovernmentBody", "Ministry of Industry and Information Technology")} <= _found(ex)
+
+
+def test_goal_phrases_no_policy_pursues_are_not_entities(extract):
+    ex = extract("The Seed Fund Alliance aims to promote talent training. "
+                 "The Plan for Rural Solar Power aims to support green development.")
+    goals = {m.name for m in ex.mentions if m.cls == "Goal"}
+    assert goals == {"green manufacturing"}  # the alliance is no policy: its aim is no kg:Goal
