@@ -95,12 +95,26 @@ def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str 
     return sorted(out, key=lambda d: d.start)
 
 
-def nearest_date(dates: list[DateMention], position: int) -> str | None:
-    """The resolved value of the date expression closest to ``position``, or None."""
+def nearest_date(dates: list[DateMention], position: int, clause: tuple[int, int] | None = None) -> str | None:
+    """The resolved value of the date expression closest to ``position``, or None. Dates inside
+    ``clause`` (the trigger's own clause) come first: in "drafted last autumn and approved in
+    January", January dates the approval."""
     resolved = [d for d in dates if d.value]
+    if clause is not None:
+        resolved = [d for d in resolved if clause[0] <= d.start and d.end <= clause[1]] or resolved
     if not resolved:
         return None
     return min(resolved, key=lambda d: min(abs(d.start - position), abs(d.end - position))).value
+
+
+_CLAUSE_EDGE = re.compile(r",|;|\band\b|\bbut\b")
+
+
+def clause_around(text: str, start: int, end: int, position: int) -> tuple[int, int]:
+    """The span between the commas, semicolons and 'and's around ``position`` within [start, end)."""
+    before = [m.end() for m in _CLAUSE_EDGE.finditer(text, start, position)]
+    after = _CLAUSE_EDGE.search(text, position, end)
+    return (before[-1] if before else start, after.start() if after else end)
 
 
 def infer_document_date(text: str) -> str | None:

@@ -125,6 +125,11 @@ def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> li
             if adjective:
                 start, country = tokens[i - 1][1], adjective
         entry = match.entry
+        # "China's Ministry of Science and Technology": the possessive country belongs to the name
+        if out and out[-1].cls == "Country" and entry.cls not in ("Country", "Place") and \
+                re.fullmatch(r"['’]s\s+(?:own\s+)?", text[out[-1].end:start]):
+            country, start = out[-1].key[4:], out[-1].start
+            out.pop()
         out.append(Mention(start, match.end, text[start:match.end], entry.cls, entry.key, entry.name, "lexicon",
                            sent.index, zh=entry.zh, country=country))
         i = j
@@ -207,7 +212,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 continue
             words = [t[0] for t in part]
             cls = _head_class(words, rules)
-            if cls is None:
+            if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)):
                 place = _located_name(text, part, rules, sent, taken)
                 if place:
                     yield from place
@@ -223,6 +228,12 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             # "German Electrical ... Association": a country adjective opening the name gives its country
             country = lexicon.country_of_adjective(words[0]) if cls not in ("Place", "Policy") else None
             yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index, country=country)
+
+
+def _ends_in_known_place(part, taken: _Spans) -> bool:
+    """ "... Alliance in Ningbo": the run ends with "in" and a place the lexicon knows."""
+    return len(part) > 2 and part[-2][0] in ("in", "at") and any(
+        m.cls in ("Place", "Country") and m.start == part[-1][1] for m in taken.mentions)
 
 
 def _next_to_month(tokens, k: int) -> bool:
@@ -318,7 +329,8 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
     for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
-            if not _plausible_name(name, rules, lexicon):
+            # "He Lifeng, Chairman of ...": before a comma and a post, "He" is a surname
+            if not _plausible_name(name, rules, lexicon, surname_first=pattern is after):
                 continue
             post = match.group(title_group).rstrip(", ")
             start = match.start(name_group)
@@ -326,10 +338,15 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
                           sent.index, title=post)
 
 
-def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon) -> bool:
+_PRONOUN_SURNAMES = frozenset(["He", "Yu", "An"])  # Chinese surnames that are also English small words
+
+
+def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon, surname_first: bool = False) -> bool:
     words = name.split()
-    # "Liu He", "Wang Yi": a given name may look like a small word; the first word may not
-    return words[0] not in rules.not_name_start and all(
+    # "Liu He", "Wang Yi": a given name may look like a small word; the first word may not,
+    # unless the structure says it is a name ("He Lifeng:" opening a turn, "He Lifeng, Chairman of")
+    first_ok = words[0] not in rules.not_name_start or (surname_first and words[0] in _PRONOUN_SURNAMES)
+    return first_ok and all(
         _NAME_TOKEN.match(w) and w.lower() not in rules.heads and not lexicon.country_of_adjective(w) for w in words)
 
 
@@ -338,7 +355,7 @@ def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
     if sent.kind != "turn" or not sent.speaker or not text.startswith(sent.speaker, sent.start):
         return
     name = sent.speaker
-    if re.fullmatch(_NAME, name) and _plausible_name(name, rules, lexicon):
+    if re.fullmatch(_NAME, name) and _plausible_name(name, rules, lexicon, surname_first=True):
         yield Mention(sent.start, sent.start + len(name), name, "Person", name_key(name), name, "person.speaker.v1", sent.index)
 
 

@@ -151,7 +151,11 @@ def evaluate(gold: Gold, ds: Dataset, explain: bool = False) -> Report:
             report.relations.tp += 1
             if rel.get("date") is not None:
                 report.dates_stated += 1
-                report.dates_right += str(rel["date"]) in predicted[key]
+                right = str(rel["date"]) in predicted[key]
+                report.dates_right += right
+                if explain and not right:
+                    report.explanations.append(f"date of {_show(key, gold)}: {rel['date']} stated, "
+                                               f"{', '.join(sorted(predicted[key])) or 'none'} extracted")
         else:
             report.relations.fn += 1
             report.missed.append(_show(key, gold))

@@ -68,6 +68,7 @@ class Lexicon:
             if entry.country and entry.country not in self.entries:
                 raise DataFileError(f"Lexicon {entry.origin}, entry '{entry.id}': country '{entry.country}' is no country id (use an ISO code such as CN or DE).")
         self.adjectives: dict[str, str] = {}
+        self._country_names: dict[str, str] | None = None
         self._trie: dict = {}
         zh_names: dict[str, LexEntry] = {}
         for entry in self.entries.values():
@@ -128,6 +129,12 @@ class Lexicon:
 
     def country_of_adjective(self, word: str) -> str | None:
         return self.adjectives.get(word.lower())
+
+    def country_named(self, word: str) -> str | None:
+        """The id of the country whose English name is ``word`` ("China"), or None."""
+        if self._country_names is None:
+            self._country_names = {e.name.lower(): e.id for e in self.entries.values() if e.cls == "Country"}
+        return self._country_names.get(word.lower())
 
 
 def _squash(s: str) -> str:

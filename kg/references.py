@@ -56,6 +56,10 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
     """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head;
     in an interview answer, "the ministry" is first the speaker's own when that is a ministry."""
     ordered = sorted(mentions, key=lambda m: m.start)
+    first_of: dict[int, Mention] = {}
+    for m in ordered:
+        if m.cls not in ("Goal", "Country", "Place"):
+            first_of.setdefault(m.sentence, m)
     bodies = speaker_bodies(mentions, rules, lexicon)
     out = list(mentions)
     for sent, match in _free_matches(_DEFINITE, text, sentences, mentions):
@@ -73,7 +77,9 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
                         and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
         if not previous:
             continue
-        ref = previous[-1]
+        # the salient one: the latest that opened its sentence (a subject), else the latest
+        subjects = [m for m in previous if m is first_of.get(m.sentence)]
+        ref = subjects[-1] if subjects and subjects[-1].sentence >= previous[-1].sentence - 1 else previous[-1]
         out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
                            sent.index, zh=ref.zh, country=ref.country))
     return out
@@ -176,6 +182,7 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
     for sent, match in _free_matches(_PAIR, text, sentences, mentions):
         allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
         pair = None
+        bilateral = match.group(3).lower() in ("sides", "parties", "countries", "governments")
         for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
             if b.end > match.start() or a.sentence < sent.index - 8:
                 if a.sentence < sent.index - 8:
@@ -185,6 +192,11 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
             if a.key != b.key and a.cls in allowed and b.cls in allowed and a.sentence == b.sentence and (
                     re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", between, re.I)
                     or re.fullmatch(r"\s+(?:\w+\s+){1,4}?with\s+(?:the\s+)?", between, re.I)):  # "we are working with B"
+                if bilateral and a.sentence < sent.index - 1 and not (a.country and b.country and a.country != b.country):
+                    # "both sides" of a bilateral text are its two countries' bodies: remember a
+                    # nearer pair only as the fallback
+                    pair = pair or (a, b)
+                    continue
                 pair = (a, b)
                 break
         if pair is None and last is not None and sent.index - last[1] <= 4:

@@ -9,12 +9,13 @@ the contract and a relation the contract forbids is not emitted.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
 
 from .chinese import chinese_relations
-from .dates import find_dates, nearest_date
+from .dates import clause_around, find_dates, nearest_date
 from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
@@ -24,6 +25,8 @@ from .rules import MentionRules, RelationRule
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
+# "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
+_APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
@@ -69,6 +72,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                     continue  # inside a name ("Development Research Center")
                 for s, o, conf in _apply(doc.text, sent, rule, trig, groups):
                     found.append((s.key, rule.predicate, o.key, rule.id, conf, trig.start()))
+        found.extend(_sub_units(doc.text, entities))
         found.extend(_goal_relations(doc.text, ms))
         found.extend(_title_relations(ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
@@ -82,14 +86,35 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
             seen.add((s, p, o))
             if pos not in modality:
                 modality[pos] = _modality(doc.text, sent, pos)
-            date = nearest_date(dates, pos)
+            date = nearest_date(dates, pos, clause_around(doc.text, sent.start, sent.end, _trigger_end(doc.text, pos)))
             out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), modality[pos], date))
             if p in SYMMETRIC and (o, p, s) not in seen:
                 seen.add((o, p, s))
                 out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), modality[pos], date))
+    out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions))
     out.extend(_country_of_leaders(out, lexicon))
     return out
+
+
+_DATELINE = re.compile(r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}), ((?:\d{1,2} )?[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \d{4})?)[.:]\s")
+
+
+def _dateline_dates(doc: Document, sentences: list[Sentence], relations: list[Relation]) -> list[Relation]:
+    """A news item's dateline ("Berlin, June 9.") dates the facts of its first paragraph that the
+    sentences themselves leave undated and state as done."""
+    first = next((s for s in sentences if s.kind == "text" and s.language == "en"), None)
+    if first is None:
+        return relations
+    match = _DATELINE.match(doc.text + " ", first.start)
+    if not match or match.start() != first.start:
+        return relations
+    values = [d.value for d in find_dates(doc.text, match.start(1), match.end(1), doc.date) if d.value]
+    if not values:
+        return relations
+    in_paragraph = {s.index for s in sentences if s.paragraph == first.paragraph}
+    return [dataclasses.replace(r, date=values[0]) if r.date is None and r.modality is None and
+            r.sentence in in_paragraph and r.predicate not in ("country", "locatedIn") else r for r in relations]
 
 
 def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Relation]:
@@ -113,6 +138,12 @@ def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Rel
 
 
 _WORD = re.compile(r"[a-z]+")
+
+
+def _trigger_end(text: str, pos: int) -> int:
+    """The end of the word at ``pos`` plus a following "by <agent>": the clause of "approved by X in May"."""
+    word = re.compile(r"\w+(?:\s+by\b)?").match(text, pos)
+    return word.end() if word else pos
 
 
 def _word_starts(text: str, sent: Sentence) -> set[str]:
@@ -144,7 +175,8 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
             last = groups[-1][-1]
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
                 {last.cls, m.cls} == {"Organization", "Policy"} and re.search(r"\band\b", text[last.end:m.start]))
-            if same_kind and m.start >= last.end and _JOIN.match(text[last.end:m.start]):
+            if same_kind and m.start >= last.end and (_JOIN.match(text[last.end:m.start]) or (
+                    last.cls == m.cls == "Person" and _APPOSED.fullmatch(text, last.end, m.start))):
                 groups[-1].append(m)
                 continue
         groups.append([m])
@@ -222,6 +254,11 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
             subject = next((g for g in groups if clause <= g[0].start and g[-1].end <= pos
                             and any(m.cls in ACTOR_CLASSES for m in g)), subject)
         obj = _after(text, groups, end, min(rule.max_gap, 6))
+        if subject and re.fullmatch(r"\s+to\s+", text[subject[-1].end:pos]):
+            # "we will work with B and C to set up X": the one working with them sets it up too
+            partner = _before(text, [g for g in groups if g[-1].end <= subject[0].start], subject[0].start, 8, sent.start)
+            if partner and re.search(r"\bwith\s+(?:the\s+)?$", text[partner[-1].end:subject[0].start]):
+                subject = partner + subject
         if subject and obj:
             if rule.inverse:
                 subject, obj = obj, subject
@@ -235,9 +272,15 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: re.Match, groups
             agent = None  # only a post may stand between "by" and the agent: "headed by Vice Premier X"
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
-        for group in reversed(groups):
+        for k in range(len(groups) - 1, -1, -1):
+            group = groups[k]
             if group[-1].end <= pos:
                 gap = text[group[-1].end:pos]
+                if re.search(r"\bby\s+(?:the\s+)?$", text[max(sent.start, group[0].start - 12):group[0].start]) and \
+                        re.search(r"\band\s+(?:\w+ly\s+)?$", gap):
+                    # "X was drafted by A last autumn and approved by B": A is an agent; the object is X
+                    obj = next((g for g in groups[:k] if g[0].start >= sent.start and not any(m.cls in ACTOR_CLASSES for m in g)), None)
+                    break
                 if _words_between(text, group[-1].end, pos) <= 6 and not re.search(r"[;:]", gap):
                     obj = group
                 break
@@ -311,6 +354,18 @@ def _goal_relations(text: str, ms: list[Mention]):
         yield policy.key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
 
 
+_UNIT = r"(?:Department|Bureau|Office|Division|Directorate|Secretariat)"
+_SUB_UNIT = re.compile(rf"^(?:the\s+)?{_UNIT}\b|\b{_UNIT}$")
+
+
+def _sub_units(text: str, entities: list[Mention]):
+    """ "the Energy Saving Department of the ministry": a department named with its ministry is part of it."""
+    for a, b in zip(entities, entities[1:], strict=False):
+        if _SUB_UNIT.search(a.name) and b.cls == "GovernmentBody" and a.key != b.key and \
+                re.fullmatch(r"\s+of\s+(?:the\s+)?", text[a.end:b.start]):
+            yield a.key, "partOf", b.key, "partof.of.v1", 0.75, a.end
+
+
 def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
     """ "<person>, Minister of X" : the person leads the Ministry of X."""
     for person in (m for m in ms if m.cls == "Person" and m.title):
@@ -321,12 +376,27 @@ def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionR
 
 
 def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
-    """ "Sino-German cooperation": the two countries cooperate."""
+    """ "Sino-German cooperation", "the China-France High Level Dialogue", "the Sino-German Innovation
+    Platform": two countries named together before cooperation or a joint body cooperate."""
     for match in re.finditer(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b", text[sent.start:sent.end]):
-        a, b = lexicon.country_of_adjective(match.group(1)), lexicon.country_of_adjective(match.group(2))
+        a, b = _country_word(match.group(1), lexicon), _country_word(match.group(2), lexicon)
         after = sent.start + match.end()
-        if a and b and a != b and _COOPERATION_NOUN.match(text, after, sent.end):
+        if a and b and a != b and (_COOPERATION_NOUN.match(text, after, sent.end) or _JOINT_BODY.match(text, after, sent.end)):
             yield f"lex:{a}", "cooperatesWith", f"lex:{b}", "cooperates.adjective.v1", 0.7, sent.start + match.start()
+
+
+# "... High Level Economic and Financial Dialogue": up to seven name words, then a joint body or meeting
+_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|of|for|on))*?\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
+                         r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation)\b")
+
+
+def _country_word(word: str, lexicon: Lexicon) -> str | None:
+    """The country a word names: an adjective ("German", "Sino") or the country's own name ("China")."""
+    found = lexicon.country_of_adjective(word)
+    if found:
+        return found
+    entry = lexicon.country_named(word)
+    return entry
 
 
 def _cosigners(found):
