@@ -21,7 +21,9 @@ WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"((?:19|20)\d{2})"
-_REL_YEAR = r"(last|this|next|the previous|the following) year"
+# prepositions before a month or a year; written out in both cases (faster than re.I)
+_PREP = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]rom|[Dd]uring|[Uu]ntil|[Ee]arly|[Ll]ate|[Mm]id|[Ee]nd of|[Tt]he end of)"
+_REL_YEAR = r"([Ll]ast|[Tt]his|[Nn]ext|[Tt]he previous|[Tt]he following) year"
 
 # Order matters: the most specific pattern first; a span taken by one is not reused.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -29,18 +31,18 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("dmy", re.compile(rf"\b{_DAY} {_MONTH},? {_YEAR}\b")),
     ("iso", re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")),
     ("zh", re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")),
-    ("my_rel", re.compile(rf"\b{_MONTH},? {_REL_YEAR}", re.I)),
+    ("my_rel", re.compile(rf"\b{_MONTH},? {_REL_YEAR}")),
     ("my", re.compile(rf"\b{_MONTH},? {_YEAR}\b")),
     ("md", re.compile(rf"\b{_MONTH} {_DAY}\b(?!,? (?:19|20)\d{{2}})")),
     ("dm", re.compile(rf"\b{_DAY} {_MONTH}\b(?!,? (?:19|20)\d{{2}})")),
     ("zh_rel", re.compile(r"(去年|今年|明年|前年)(?:(\d{1,2})月(?:(\d{1,2})日)?)?")),
-    ("rel_month", re.compile(rf"\b((?i:last|next|this)) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
-    ("rel_season", re.compile(r"\b(last|this|next) (spring|summer|autumn|fall|winter)\b", re.I)),
-    ("month_shift", re.compile(r"\b(last|this|next) month\b", re.I)),
-    ("rel_year", re.compile(rf"\b{_REL_YEAR}\b", re.I)),
-    ("m_only", re.compile(rf"\b(?i:in|since|by|from|during|until|early|late|mid|end of|the end of) {_MONTH}(?![\w-]|,? \d)")),
+    ("rel_month", re.compile(rf"\b([Ll]ast|[Nn]ext|[Tt]his) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
+    ("rel_season", re.compile(r"\b([Ll]ast|[Tt]his|[Nn]ext) ([Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\b")),
+    ("month_shift", re.compile(r"\b([Ll]ast|[Tt]his|[Nn]ext) month\b")),
+    ("rel_year", re.compile(rf"\b{_REL_YEAR}\b")),
+    ("m_only", re.compile(rf"\b{_PREP} {_MONTH}(?![\w-]|,? \d)")),
     ("weekday", re.compile(r"\b(?i:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("year", re.compile(rf"\b(?i:in|since|by|of|from|during|until|before|after|end of|early|late|mid) {_YEAR}\b(?![-–/]\d)")),
+    ("year", re.compile(rf"\b(?:{_PREP}|[Oo]f|[Bb]efore|[Aa]fter) {_YEAR}\b(?![-–/]\d)")),
 ]
 
 
@@ -48,11 +50,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 _NEEDS = {
     "digit": re.compile(r"\d"),
     "month": re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),
-    "year": re.compile(r"(?i:year)"),
+    "year": re.compile(r"[Yy]ear"),
     "zh": re.compile(r"年"),
     "weekday": re.compile(r"day\b"),
-    "relative": re.compile(r"(?i:\b(?:last|this|next)\b)"),
+    "relative": re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)\b"),
 }
+_NEEDED = re.compile("|".join(f"(?P<{need}>{gate.pattern})" for need, gate in _NEEDS.items()))
 _KIND_NEEDS = {
     "mdy": {"digit", "month"}, "dmy": {"digit", "month"}, "iso": {"digit"}, "zh": {"digit", "zh"},
     "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"},
@@ -69,19 +72,17 @@ class DateMention:
     explicit: bool  # the year is written out
 
 
-# Every pattern needs a digit, a month or weekday, or "year": most sentences have none.
-_GATE = re.compile(r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|month|spring|summer|autumn|fall|winter|年", re.I)
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None) -> list[DateMention]:
     """Date expressions in ``text[start:end]``, resolved against ``doc_date`` where relative."""
     end = len(text) if end is None else end
-    if not _GATE.search(text, start, end):
+    present = {m.lastgroup for m in _NEEDED.finditer(text, start, end)}
+    if not present:
         return []
     ref = _parse_ref(doc_date)
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans: overlap checks by bisection
-    present = {need for need, gate in _NEEDS.items() if gate.search(text, start, end)}
     for kind, pattern in _PATTERNS:
         if not _KIND_NEEDS[kind] <= present:
             continue  # "mdy" needs a month name and a digit: skip the scan when either is missing

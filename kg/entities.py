@@ -73,8 +73,9 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     tokens = tokenize(text, sent.start, sent.end)
     mentions = _lexicon_mentions(text, tokens, sent, lexicon)
     taken = _Spans(mentions)
+    words = frozenset(t[0].lower() for t in tokens)  # for the finders' quick "can this sentence match?" tests
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _speaker):
-        for mention in finder(text, tokens, sent, rules, lexicon, taken):
+        for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
             if finder is _capitalised_names and inner and all(m.cls in ("Country", "Place") for m in inner):
                 # "Guidelines for ... of China's ..." : the longer name wins, the country stays as its country
@@ -83,7 +84,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             if taken.free(mention.start, mention.end):
                 taken.add(mention)
     mentions = taken.mentions
-    mentions.extend(_goals(text, sent, rules, taken))
+    if rules.goal_gate is None or not rules.goal_gate.isdisjoint({w[:k] for w in words for k in (2, 3, 4)}):
+        mentions.extend(_goals(text, sent, rules, taken))
     return _acronyms(text, mentions)
 
 
@@ -174,7 +176,7 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
     return None
 
 
-def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Runs of capitalised words joined by small words, kept when a head word gives a class."""
     runs, current = [], []
     # tokens inside a name already found (a country or place inside a longer name does not count)
@@ -283,7 +285,7 @@ def _split_coordination(run, rules: MentionRules):
     return [p for p in parts if p]
 
 
-def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     for match in _QUOTED.finditer(text, sent.start, sent.end):
         inner = match.group(1).strip()
         start = match.start(1) + (len(match.group(1)) - len(match.group(1).lstrip()))
@@ -323,8 +325,10 @@ def _place_list_pattern(rules: MentionRules) -> re.Pattern:
     return re.compile(rf"\b(?i:{nouns})\s+(?:such as|including|like)\s+((?:[A-Z][\w-]+(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
 
 
-def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
+    if rules.title_words is not None and rules.title_words.isdisjoint(words):
+        return
     before, before_bare, after = _people_patterns(rules)
     for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
@@ -350,7 +354,7 @@ def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon, surname_fi
         _NAME_TOKEN.match(w) and w.lower() not in rules.heads and not lexicon.country_of_adjective(w) for w in words)
 
 
-def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """The speaker of an interview turn ("Name: ...") is a person unless the lexicon knows better."""
     if sent.kind != "turn" or not sent.speaker or not text.startswith(sent.speaker, sent.start):
         return
@@ -359,8 +363,10 @@ def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
         yield Mention(sent.start, sent.start + len(name), name, "Person", name_key(name), name, "person.speaker.v1", sent.index)
 
 
-def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Hearst lists: "cities such as A, B and C" names places."""
+    if rules.place_lists.isdisjoint(words):
+        return
     for match in _place_list_pattern(rules).finditer(text, sent.start, sent.end):
         for name in re.finditer(r"[A-Z][\w-]+", match.group(1)):
             start = match.start(1) + name.start()
@@ -370,8 +376,10 @@ def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans
             yield Mention(start, start + len(word), word, "Place", name_key(word), word, "place.list.v1", sent.index)
 
 
-def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans):
+def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Lowercase policies as verb objects: "established a joint working mechanism"."""
+    if rules.policy_nouns is not None and rules.policy_nouns.isdisjoint(words):
+        return
     for match in rules.policy_np.finditer(text, sent.start, sent.end):
         phrase = match.group(1)
         start = match.start(1)

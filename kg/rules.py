@@ -44,6 +44,10 @@ class MentionRules:
     goal_strip_start: frozenset[str]
     goal_strip_end: frozenset[str]
     goals: dict[str, tuple[str, str, str | None]]  # synonym -> (concept id, label, zh)
+    # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
+    title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
+    policy_nouns: frozenset[str] | None = None  # a lowercase policy phrase ends with one of them
+    goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
 
 
 def _words(data: dict, key: str) -> list[str]:
@@ -94,6 +98,9 @@ def mention_rules() -> MentionRules:
         goal_strip_start=frozenset(_words(data, "goal_strip_start")),
         goal_strip_end=frozenset(_words(data, "goal_strip_end")),
         goals=goals,
+        title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
+        policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
+        goal_gate=required_words(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"),
     )
 
 
@@ -110,6 +117,21 @@ class RelationRule:
     inverse: bool = False  # the trigger's subject side holds the object (e.g. "X works under the guidance of Y")
     max_gap: int = 8  # words allowed between a mention and the trigger
     gate: frozenset[str] | None = None  # word starts (4 letters) one of which a sentence needs for the rule to fire
+    lower_pattern: re.Pattern | None = None  # the trigger without re.I, for lower-cased text
+
+
+def _lower_literals(pattern: str) -> str:
+    """The pattern with its letters lower-cased, escapes (\\S, \\W, \\B...) left alone: with lower-cased
+    text it matches what the pattern with re.I matches in the original text."""
+    out, k = [], 0
+    while k < len(pattern):
+        if pattern[k] == "\\" and k + 1 < len(pattern):
+            out.append(pattern[k:k + 2])
+            k += 2
+            continue
+        out.append(pattern[k].lower())
+        k += 1
+    return "".join(out)
 
 
 def required_words(pattern: str) -> frozenset[str] | None:
@@ -197,5 +219,6 @@ def relation_rules() -> tuple[RelationRule, ...]:
         except (re.error, KeyError, TypeError) as exc:
             raise DataFileError(f"{where}: 'verbs' must be a list of regular expressions ({exc}).") from None
         out.append(RelationRule(raw["id"], raw["predicate"], pattern, voice, confidence, bool(raw.get("inverse")),
-                                int(raw.get("max_gap", 8)), required_words(pattern.pattern)))
+                                int(raw.get("max_gap", 8)), required_words(pattern.pattern),
+                                re.compile(_lower_literals(pattern.pattern))))
     return tuple(out)

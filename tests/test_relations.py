@@ -49,7 +49,8 @@ def test_dates_resolve_against_document_date(extract, text, date):
 
 
 def test_rule_gates_change_nothing(lexicon):
-    """Skipping rules whose trigger words a sentence lacks gives the same relations as running them all."""
+    """Skipping rules and finders whose trigger words a sentence lacks, and scanning lower-cased
+    sentences without re.I, give the same relations as running everything with re.I on the text."""
     import dataclasses
     from pathlib import Path
 
@@ -61,12 +62,13 @@ def test_rule_gates_change_nothing(lexicon):
     docs = [read_document(p) for p in [*sorted((root / "seeds").glob("*.txt")), *sorted((root / "tests" / "corpus").rglob("*.md"))]]
     gated = [extract_document(d, lexicon).relations for d in docs]
     assert sum(r.gate is not None for r in relation_rules()) >= 25  # most rules can be skipped
-    ungated = tuple(dataclasses.replace(r, gate=None) for r in relation_rules())
-    relation_rules.cache_clear()
+    ungated = tuple(dataclasses.replace(r, gate=None, lower_pattern=None) for r in relation_rules())
     import kg.pipeline as pipeline
-    original = pipeline.relation_rules
-    pipeline.relation_rules = lambda: ungated
+    from kg.rules import mention_rules
+    ungated_mentions = dataclasses.replace(mention_rules(), title_words=None, policy_nouns=None, goal_gate=None)
+    original = pipeline.relation_rules, pipeline.mention_rules
+    pipeline.relation_rules, pipeline.mention_rules = (lambda: ungated), (lambda: ungated_mentions)
     try:
         assert [extract_document(d, lexicon).relations for d in docs] == gated
     finally:
-        pipeline.relation_rules = original
+        pipeline.relation_rules, pipeline.mention_rules = original
