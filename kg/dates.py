@@ -55,7 +55,8 @@ _NEEDS = {
     "weekday": re.compile(r"day\b"),
     "relative": re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)\b"),
 }
-_NEEDED = re.compile("|".join(f"(?P<{need}>{gate.pattern})" for need, gate in _NEEDS.items()))
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)\d{2}")
+_EXPLICIT = frozenset(["mdy", "dmy", "iso", "zh", "my", "year"])  # the kinds that write the year out
 _KIND_NEEDS = {
     "mdy": {"digit", "month"}, "dmy": {"digit", "month"}, "iso": {"digit"}, "zh": {"digit", "zh"},
     "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"},
@@ -74,17 +75,19 @@ class DateMention:
 
 
 
-def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None) -> list[DateMention]:
-    """Date expressions in ``text[start:end]``, resolved against ``doc_date`` where relative."""
+def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None,
+               kinds: frozenset[str] | None = None) -> list[DateMention]:
+    """Date expressions in ``text[start:end]``, resolved against ``doc_date`` where relative;
+    ``kinds`` limits the search to some patterns (by name)."""
     end = len(text) if end is None else end
-    present = {m.lastgroup for m in _NEEDED.finditer(text, start, end)}
+    present = {need for need, gate in _NEEDS.items() if gate.search(text, start, end)}
     if not present:
         return []
     ref = _parse_ref(doc_date)
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans: overlap checks by bisection
     for kind, pattern in _PATTERNS:
-        if not _KIND_NEEDS[kind] <= present:
+        if (kinds is not None and kind not in kinds) or not _KIND_NEEDS[kind] <= present:
             continue  # "mdy" needs a month name and a digit: skip the scan when either is missing
         for m in pattern.finditer(text, start, end):
             at = bisect.bisect_left(taken, (m.start(), m.start()))
@@ -120,7 +123,16 @@ def clause_around(text: str, start: int, end: int, position: int) -> tuple[int, 
 
 def infer_document_date(text: str) -> str | None:
     """The latest explicit date in a text (used when no date is given)."""
-    values = [d.value for d in find_dates(text) if d.explicit and d.value]
+    # every explicit date writes its year: read only the stretches around years, merged where they touch
+    windows: list[list[int]] = []
+    for year in _YEAR_ANYWHERE.finditer(text):
+        start, end = max(0, year.start() - 30), min(len(text), year.end() + 4)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    values = [d.value for start, end in windows for d in find_dates(text, start, end, kinds=_EXPLICIT)
+              if d.explicit and d.value]
     return max(values, key=lambda v: (v + "-99-99")[:10]) if values else None
 
 

@@ -9,6 +9,7 @@ the contract and a relation the contract forbids is not emitted.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
@@ -63,6 +64,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
         groups = _groups(doc.text, entities)
+        inside_name = _inside_any(ms)
         low = doc.text[sent.start:sent.end].lower() if len(entities) >= 2 else ""
         starts = _word_starts(low) if low else set()
         fast = len(low) == sent.end - sent.start  # lower() kept every offset (it almost always does)
@@ -74,7 +76,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                 if fast and rule.lower_pattern is not None \
                 else ((m.start(), m.end()) for m in rule.pattern.finditer(doc.text, sent.start, sent.end))
             for trig in matches:
-                if any(m.start <= trig[0] < m.end for m in ms):
+                if inside_name(trig[0]):
                     continue  # inside a name ("Development Research Center")
                 for s, o, conf in _apply(doc.text, sent, rule, trig, groups):
                     found.append((s.key, rule.predicate, o.key, rule.id, conf, trig[0]))
@@ -141,6 +143,20 @@ def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Rel
             have.add(r.subject)
             out.append(Relation(r.subject, "country", countries[r.object][0], r.sentence, "country.leads.v1", 0.75))
     return out
+
+
+def _inside_any(mentions: list[Mention]):
+    """A test "is this position inside one of the mentions?" (sorted by start) by bisection."""
+    starts = [m.start for m in mentions]
+    reach, furthest = [], -1
+    for m in mentions:
+        furthest = max(furthest, m.end)
+        reach.append(furthest)
+
+    def inside(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and reach[k] > pos
+    return inside
 
 
 _WORD = re.compile(r"[a-z]+")

@@ -48,6 +48,7 @@ class MentionRules:
     title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
     policy_nouns: frozenset[str] | None = None  # a lowercase policy phrase ends with one of them
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
+    goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
 
 
 def _words(data: dict, key: str) -> list[str]:
@@ -100,6 +101,7 @@ def mention_rules() -> MentionRules:
         goals=goals,
         title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
         policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
+        goal_cue_lower=re.compile(_lower_literals(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+")),
         goal_gate=required_words(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"),
     )
 
@@ -142,7 +144,8 @@ def required_words(pattern: str) -> frozenset[str] | None:
         parsed = _parser.parse(pattern, re.I)
     except Exception:  # noqa: BLE001
         return None
-    return _word_starts(list(parsed), True)
+    found = _word_starts(list(parsed), True)
+    return frozenset(w[:4] for w in found) if found else None
 
 
 def _word_starts(items, at_start: bool) -> frozenset[str] | None:
@@ -193,7 +196,12 @@ def _run_words(run: str, at_start: bool) -> frozenset[str] | None:
     words = [(m.group(0), m.start()) for m in re.finditer(r"[a-z]+", run.lower())]
     usable = [w for w, k in words if k > 0 and not run[k - 1].isalnum() or (k == 0 and at_start)]
     usable = [w for w in usable if len(w) >= 2]
-    return frozenset([max(usable, key=len)[:4]]) if usable else None
+    # the rarest word makes the best gate: a common one passes nearly every sentence
+    rare = [w for w in usable if w not in _COMMON] or usable
+    return frozenset([max(rare, key=len)]) if rare else None
+
+
+_COMMON = frozenset("a an and are as at be by for in is of on so the to was were with".split())
 
 
 @cache
