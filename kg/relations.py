@@ -170,7 +170,8 @@ def _trigger_end(text: str, pos: int) -> int:
 
 def _word_starts(low: str) -> set[str]:
     """The first 2, 3 and 4 letters of every word of a lower-cased sentence, to test rule gates against."""
-    return {w[:k] for w in set(_WORD.findall(low)) for k in (2, 3, 4)}
+    words = set(_WORD.findall(low))
+    return {w[:4] for w in words} | {w[:3] for w in words} | {w[:2] for w in words}
 
 
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
@@ -400,13 +401,16 @@ def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionR
 def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
     """ "Sino-German cooperation", "the China-France High Level Dialogue", "the Sino-German Innovation
     Platform": two countries named together before cooperation or a joint body cooperate."""
-    for match in re.finditer(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b", text[sent.start:sent.end]):
+    if "-" not in text[sent.start:sent.end]:
+        return
+    for match in _PAIR_NAME.finditer(text[sent.start:sent.end]):
         a, b = _country_word(match.group(1), lexicon), _country_word(match.group(2), lexicon)
         after = sent.start + match.end()
         if a and b and a != b and (_COOPERATION_NOUN.match(text, after, sent.end) or _JOINT_BODY.match(text, after, sent.end)):
             yield f"lex:{a}", "cooperatesWith", f"lex:{b}", "cooperates.adjective.v1", 0.7, sent.start + match.start()
 
 
+_PAIR_NAME = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
 # "... High Level Economic and Financial Dialogue": up to seven name words, then a joint body or meeting
 _JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|of|for|on))*?\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
                          r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation)\b")
