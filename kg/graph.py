@@ -96,6 +96,26 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
     return store
 
 
+def fill_graph(store: ox.Store, merged: ox.Store, extractions: list[Extraction], entities: dict[str, Entity],
+               base: str = KGR_NS, chunk: int = 100_000) -> None:
+    """Add the graph to ``store`` (ontology, a named graph per document) and its triples to the
+    default graph of ``merged``, a chunk at a time, so that memory does not grow with the corpus."""
+    store.bulk_extend(ontology_quads())
+    merged.bulk_extend(ontology_quads())
+    buffer: list[ox.Quad] = []
+
+    def flush() -> None:
+        store.bulk_extend(buffer)
+        merged.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in buffer])
+        buffer.clear()
+
+    for ex in extractions:
+        buffer.extend(document_quads(ex, entities, base))
+        if len(buffer) >= chunk:
+            flush()
+    flush()
+
+
 def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
     """One document's named graph: its metadata, entities, relations, statements and observations."""
     doc = ex.document

@@ -20,13 +20,15 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import OutputError
-from .export import current_umask, fsync_dir, write_outputs
-from .store import write_store
+from .export import current_umask, fsync_dir
+from .graph import PREFIXES
+from .store import write_build
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,12 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, graph: ox.Store, documents: list[dict], settings: dict | None = None) -> list[Path]:
+def publish(out_dir: Path, fill: Callable[[ox.Store, ox.Store], None], documents: list[dict],
+            settings: dict | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
+
+    ``fill`` adds the graph to the new on-disk store and to a scratch store for the merge
+    (see :func:`kg.store.write_build`).
 
     Raises:
         OutputError: the folder cannot be written; the previous set is left as it was.
@@ -55,10 +61,9 @@ def publish(out_dir: Path, graph: ox.Store, documents: list[dict], settings: dic
     try:
         target.chmod(0o777 & ~current_umask())
         manifest = {"files": {}, "documents": documents, "settings": settings or {}}
-        write_outputs(graph, target)
+        write_build(target, fill, PREFIXES)
         for name in FILES:
             manifest["files"][name] = _sha256(target / name, sync=True)
-        write_store(target / STORE, target / "graph.trig", target / "graph.ttl")
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
         fsync_dir(target)
         _link_names(out_dir)

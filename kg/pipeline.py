@@ -24,16 +24,17 @@ from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
 from .export import output_lock
-from .graph import as_dataset, build_graph, document_iri
+from .graph import as_dataset, build_graph, document_iri, fill_graph
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
 from .ontology import KGR_NS
 from .outputs import publish, remove_stale_temporaries
-from .records import Document, Extraction
+from .records import Document, Entity, Extraction
 from .relations import extract_relations
 from .resolve import resolve_entities
 from .rules import mention_rules, relation_rules
 from .sentences import split_sentences
+from .store import open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 class BuildResult:
     """What a build did, for the summary line and for tests."""
 
-    store: ox.Store  # in memory: the ontology and a named graph per document
+    store: ox.Store | None  # build(): in memory, the ontology and a named graph per document
     extractions: list[Extraction]
     skipped: list[Skipped] = field(default_factory=list)
     entities_by_class: Counter = field(default_factory=Counter)
@@ -51,10 +52,14 @@ class BuildResult:
     extracted: int = 0  # documents extracted in this run (the others came from the cache)
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    store_path: Path | None = None  # build_to(): the published on-disk store
 
     @property
     def dataset(self) -> Dataset:
-        """The graph as an rdflib Dataset over the same store (no copy)."""
+        """The graph as an rdflib Dataset over the same store (no copy); after build_to, over the
+        published store (read-only)."""
+        if self.store is None and self.store_path is not None:
+            self.store = open_read_only(self.store_path)
         return as_dataset(self.store)
 
     @property
@@ -157,6 +162,16 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
         InputError: a path is missing, or no document could be read.
     """
     started = time.perf_counter()
+    result, entities = _extract_and_resolve(paths, date=date, encoding=encoding, max_bytes=max_bytes, lenient=lenient,
+                                            base=base, jobs=jobs, progress=progress, cache=cache)
+    result.store = build_graph(result.extractions, entities, base)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _extract_and_resolve(paths: Iterable[Path], *, date, encoding, max_bytes, lenient, base, jobs, progress,
+                         cache) -> tuple[BuildResult, dict[str, Entity]]:
+    """Read, extract and resolve: a BuildResult without a graph yet, and the entities."""
     lexicon = load_lexicon()
     skipped: list[Skipped] = []
     documents: list[Document] = []
@@ -168,14 +183,17 @@ def build(paths: Iterable[Path], *, date: str | None = None, encoding: str | Non
         reasons = "; ".join(s.reason for s in skipped) or "no .txt, .md, .html or .pdf files were found"
         raise InputError(f"Nothing to build: {reasons}")
     entities = resolve_entities(extractions, lexicon, base)
-    result = BuildResult(build_graph(extractions, entities, base), extractions, skipped)
+    result = BuildResult(None, extractions, skipped)
     result.entities_by_class = Counter(e.cls for e in entities.values())
     result.relations_by_predicate = Counter(r.predicate for ex in extractions for r in ex.relations
                                             if r.subject in entities and r.object in entities)
     result.words = sum(len(ex.document.text.split()) for ex in extractions)
     result.extracted = extracted
-    result.seconds = time.perf_counter() - started
-    return result
+    return result, entities
+
+
+_BUILD_DEFAULTS = {"date": None, "encoding": None, "max_bytes": DEFAULT_MAX_BYTES, "lenient": False, "base": KGR_NS,
+                   "progress": None, "jobs": 1}
 
 
 def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
@@ -185,14 +203,21 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     """
     started = time.perf_counter()
     cache = options.pop("cache", None) or ExtractionCache(out_dir / ".cache")
-    result = build(paths, cache=cache, **options)
+    options = {**_BUILD_DEFAULTS, **options}
+    result, entities = _extract_and_resolve(paths, cache=cache, **options)
+    base = options["base"]
+
+    def fill(store: ox.Store, merged: ox.Store) -> None:
+        fill_graph(store, merged, result.extractions, entities, base)
+
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
         documents = [{"source": ex.document.source, "path": str(Path(ex.document.source).resolve()),
                       "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
                      for ex in result.extractions]
         settings = {k: v for k, v in options.items() if k in ("date", "encoding", "max_bytes", "lenient") and v is not None}
-        result.outputs = publish(out_dir, result.store, documents, settings)
+        result.outputs = publish(out_dir, fill, documents, settings)
+        result.store_path = out_dir / "store"
         cache.prune()
     result.seconds = time.perf_counter() - started
     return result

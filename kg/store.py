@@ -10,6 +10,8 @@ kg.outputs publishes it together with the files of the same build.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,19 +19,32 @@ import pyoxigraph as ox
 from .errors import InputError
 
 
-def write_store(path: Path, trig: Path, merged: Path) -> Path:
-    """Load a build's graph.trig (named graphs) and graph.ttl (their merge, into the default
-    graph) into a new on-disk store at ``path``, and compact it.
+def write_build(folder: Path, fill: Callable[[ox.Store, ox.Store], None], prefixes: dict[str, str]) -> None:
+    """Write ``folder/store``, ``folder/graph.trig`` and ``folder/graph.ttl`` without holding the graph in memory.
+
+    ``fill(store, merged)`` adds each document's named graph (and the ontology) to the on-disk
+    store, and the same triples to the default graph of a scratch store, which deduplicates them
+    on disk into the merge. graph.trig is dumped from the first, graph.ttl from the second, and the
+    merge is then bulk-loaded into the store's default graph (what queries read). Both dumps
+    follow the stores' key order, so the same graph gives the same bytes.
 
     Raises:
-        OSError, ValueError, SyntaxError: the store cannot be written or the data is not RDF.
+        OSError, ValueError, SyntaxError: a store or file cannot be written.
     """
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
-    store.bulk_load(path=str(merged), format=ox.RdfFormat.TURTLE)
+    store = ox.Store(str(folder / "store"))
+    scratch = folder / ".merge"
+    merged = ox.Store(str(scratch))
+    try:
+        fill(store, merged)
+        store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        merged.dump(output=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                    prefixes=prefixes)
+    finally:
+        del merged  # closes the scratch database before it is removed
+        shutil.rmtree(scratch, ignore_errors=True)
+    store.bulk_load(path=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE)
     store.optimize()  # a compacted store answers queries about twice as fast
     del store  # closes the database, so that readers may open it
-    return path
 
 
 def merge_into_default_graph(store: ox.Store) -> ox.Store:

@@ -163,13 +163,13 @@ def test_a_full_disk_keeps_the_old_outputs_and_leaves_no_temporary_behind(tmp_pa
     out = tmp_path / "out"
     build_to(out, [doc])
     before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "manifest.json")}
-    real_write = outputs.write_outputs
+    real_write = outputs.write_build
 
-    def full(graph, folder):
-        real_write(graph, folder)
+    def full(folder, fill, prefixes):
+        real_write(folder, fill, prefixes)
         (folder / "graph.trig").write_bytes((folder / "graph.trig").read_bytes()[:100])
         raise OSError(errno.ENOSPC, "No space left on device")  # the disk filled up during graph.trig
-    monkeypatch.setattr(outputs, "write_outputs", full)
+    monkeypatch.setattr(outputs, "write_build", full)
     doc.write_text(GOOD.replace("May 2016", "June 2017"))
     with pytest.raises(OutputError, match="No space left on device. Previous outputs are unchanged"):
         build_to(out, [doc])
