@@ -96,34 +96,32 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
     return store
 
 
-def fill_graph(store: ox.Store, merged: ox.Store, extractions: list[Extraction], entities: dict[str, Entity],
-               base: str = KGR_NS, chunk: int = 100_000) -> None:
-    """Add the graph to ``store`` (ontology, a named graph per document) and its triples to the
-    default graph of ``merged``, a chunk at a time, so that memory does not grow with the corpus."""
+def fill_graph(store: ox.Store, extractions: list[Extraction], entities: dict[str, Entity], base: str = KGR_NS,
+               merged: bool = False, chunk: int = 400_000) -> None:
+    """Add the graph to an (on-disk) ``store`` a chunk at a time, so that memory does not grow with
+    the corpus: the ontology and a named graph per document, or with ``merged`` every triple in
+    the default graph, where the store keeps each once."""
     store.bulk_extend(ontology_quads())
-    merged.bulk_extend(ontology_quads())
     buffer: list[ox.Quad] = []
-
-    def flush() -> None:
-        store.bulk_extend(buffer)
-        merged.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in buffer])
-        buffer.clear()
-
     for ex in extractions:
-        buffer.extend(document_quads(ex, entities, base))
+        buffer.extend(document_quads(ex, entities, base, merged))
         if len(buffer) >= chunk:
-            flush()
-    flush()
+            store.bulk_extend(buffer)
+            buffer.clear()
+    store.bulk_extend(buffer)
 
 
-def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
-    """One document's named graph: its metadata, entities, relations, statements and observations."""
+def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS,
+                   in_default_graph: bool = False) -> list[ox.Quad]:
+    """One document's named graph: its metadata, entities, relations, statements and observations
+    (with ``in_default_graph``, the same triples in the default graph)."""
     doc = ex.document
     g = document_iri(doc.id, base)
+    graph_name = ox.DefaultGraph() if in_default_graph else g
     quads: list[ox.Quad] = []
 
     def add(s, p, o) -> None:
-        quads.append(ox.Quad(s, p, o, g))
+        quads.append(ox.Quad(s, p, o, graph_name))
 
     add(g, RDF_TYPE, ox.NamedNode(DCT + "BibliographicResource"))
     add(g, ox.NamedNode(DCT + "title"), literal(doc.title))

@@ -40,7 +40,7 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, fill: Callable[[ox.Store, ox.Store], None], documents: list[dict],
+def publish(out_dir: Path, fill: Callable[[ox.Store, bool], None], documents: list[dict],
             settings: dict | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 

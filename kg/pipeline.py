@@ -207,8 +207,8 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     result, entities = _extract_and_resolve(paths, cache=cache, **options)
     base = options["base"]
 
-    def fill(store: ox.Store, merged: ox.Store) -> None:
-        fill_graph(store, merged, result.extractions, entities, base)
+    def fill(store: ox.Store, merged: bool) -> None:
+        fill_graph(store, result.extractions, entities, base, merged)
 
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)

@@ -19,30 +19,30 @@ import pyoxigraph as ox
 from .errors import InputError
 
 
-def write_build(folder: Path, fill: Callable[[ox.Store, ox.Store], None], prefixes: dict[str, str]) -> None:
+def write_build(folder: Path, fill: Callable[[ox.Store, bool], None], prefixes: dict[str, str]) -> None:
     """Write ``folder/store``, ``folder/graph.trig`` and ``folder/graph.ttl`` without holding the graph in memory.
 
-    ``fill(store, merged)`` adds each document's named graph (and the ontology) to the on-disk
-    store, and the same triples to the default graph of a scratch store, which deduplicates them
-    on disk into the merge. graph.trig is dumped from the first, graph.ttl from the second, and the
-    merge is then bulk-loaded into the store's default graph (what queries read). Both dumps
+    ``fill(store, merged)`` adds the graph to an on-disk store: with ``merged`` False, the ontology
+    and a named graph per document (the store, dumped as graph.trig); with ``merged`` True, every
+    triple in the default graph of a scratch store, which keeps each once (dumped as graph.ttl).
+    The merge is then bulk-loaded into the store's default graph, which queries read. Both dumps
     follow the stores' key order, so the same graph gives the same bytes.
 
     Raises:
         OSError, ValueError, SyntaxError: a store or file cannot be written.
     """
+    scratch, merged_file = folder / ".merge", folder / "graph.ttl"
     store = ox.Store(str(folder / "store"))
-    scratch = folder / ".merge"
-    merged = ox.Store(str(scratch))
+    fill(store, False)
+    store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
     try:
-        fill(store, merged)
-        store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
-        merged.dump(output=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                    prefixes=prefixes)
-    finally:
+        merged = ox.Store(str(scratch))
+        fill(merged, True)
+        merged.dump(output=str(merged_file), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         del merged  # closes the scratch database before it is removed
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    store.bulk_load(path=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=str(merged_file), format=ox.RdfFormat.TURTLE)
     store.optimize()  # a compacted store answers queries about twice as fast
     del store  # closes the database, so that readers may open it
 
