@@ -97,7 +97,7 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
 
 
 def fill_graph(store: ox.Store, extractions: list[Extraction], entities: dict[str, Entity], base: str = KGR_NS,
-               merged: bool = False, chunk: int = 400_000) -> None:
+               merged: bool = False, chunk: int = 100_000) -> None:
     """Add the graph to an (on-disk) ``store`` a chunk at a time, so that memory does not grow with
     the corpus: the ontology and a named graph per document, or with ``merged`` every triple in
     the default graph, where the store keeps each once."""
