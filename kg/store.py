@@ -55,7 +55,7 @@ def merge_into_default_graph(store: ox.Store) -> ox.Store:
 
 
 def open_read_only(path: Path) -> ox.Store:
-    """Open a store written by :func:`write_store` without taking a write lock.
+    """Open a store written by :func:`write_build` without taking a write lock.
 
     Raises:
         InputError: the folder is not an Oxigraph store.
