@@ -84,7 +84,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             if taken.free(mention.start, mention.end):
                 taken.add(mention)
     mentions = taken.mentions
-    if rules.goal_gate is None or not rules.goal_gate.isdisjoint({w[:k] for w in words for k in (2, 3, 4)}):
+    low = text[sent.start:sent.end].lower()
+    if rules.goal_gate is None or any(key in low for key in rules.goal_gate):  # a looser test than word starts
         mentions.extend(_goals(text, sent, rules, taken))
     return _acronyms(text, mentions)
 
