@@ -23,7 +23,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"GIF8", b"\xff\xd8\xff")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = re.compile(r"[\u3400-\u9fff]")  # Chinese characters (CJK Unified Ideographs)
 _LATIN = re.compile(r"[A-Za-z]")
 # C0 controls other than tab and newline cannot stand in RDF literals safely.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -122,7 +122,7 @@ def _detect_cjk(data: bytes) -> tuple[str, str] | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    cjk = count_matches(_CJK, text)
+    cjk = count_matches(CJK, text)
     if cjk < 0.3 * max(1, len(text.strip()) - count_matches(_LATIN, text) - text.count(" ")):
         return None
     return text, encoding
@@ -290,7 +290,7 @@ def _title(body: str, path: Path) -> str:
 
 
 def _languages(body: str) -> tuple[str, ...]:
-    cjk = count_matches(_CJK, body)
+    cjk = count_matches(CJK, body)
     latin = count_matches(_LATIN, body)
     langs = []
     if latin >= 20 or (latin and latin >= cjk):

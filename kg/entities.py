@@ -86,7 +86,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = taken.mentions
     low = text[sent.start:sent.end].lower()
     if rules.goal_gate is None or any(key in low for key in rules.goal_gate):  # a looser test than word starts
-        mentions.extend(_goals(text, sent, rules, taken))
+        mentions.extend(_goals(text, low, sent, rules, taken))
     return _acronyms(text, mentions)
 
 
@@ -391,10 +391,10 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
                       "policy.phrase.v1", sent.index)
 
 
-def _goals(text, sent: Sentence, rules: MentionRules, taken: _Spans) -> list[Mention]:
-    """Goal phrases after cues, split at coordination and mapped to the goal vocabulary."""
+def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spans) -> list[Mention]:
+    """Goal phrases after cues (``low`` is the sentence lower-cased), split at coordination and
+    mapped to the goal vocabulary."""
     out: list[Mention] = []
-    low = text[sent.start:sent.end].lower()
     if len(low) == sent.end - sent.start:  # scanning lower-cased text without re.I is much faster
         cues = [(sent.start + m.start(), sent.start + m.end()) for m in rules.goal_cue_lower.finditer(low)]
     else:

@@ -188,14 +188,16 @@ def _near_misses(gold: Gold, key: tuple[str, str, str]) -> list[str]:
         doc = read_document(Path(gold.document))
     except InputError:
         return []
+
     def names(gid: str) -> list[str]:
         entity = gold.entities[gid]
         return [n.casefold() for n in (entity["label"], *entity.get("aliases", []))]
     subject, predicate, obj = key
+    subject_names, object_names = names(subject), names(obj)
     lines = []
     for sent in split_sentences(doc):
         low = sent.text.casefold()
-        if not (any(n in low for n in names(subject)) and any(n in low for n in names(obj))):
+        if not (any(n in low for n in subject_names) and any(n in low for n in object_names)):
             continue
         triggers = [f"{rule.id} '{m.group(0)}'" for rule in relation_rules() if rule.predicate == predicate
                     for m in [rule.pattern.search(sent.text)] if m]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -15,6 +14,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, NamespaceManager
 
+from .documents import CJK
 from .ontology import KG_NS, KGR_NS
 from .records import Entity, Extraction
 from .resolve import clean_text
@@ -22,7 +22,6 @@ from .rules import mention_rules
 
 MAX_LITERAL = 1024 * 1024  # BAD_INPUTS item 8: longer literals are truncated
 WIKIDATA = "http://www.wikidata.org/entity/"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 PREFIXES = {
     "kg": KG_NS, "kgr": KGR_NS, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
     "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": "http://www.w3.org/ns/org#",
@@ -193,7 +192,7 @@ def _add_entity(add, entity: Entity, doc_iri: ox.NamedNode, agreement: bool) -> 
         add(node, RDFS_LABEL, literal(entity.label_zh, "zh"))
     for alt in sorted(entity.alt_labels):
         if alt != entity.label_zh:  # a Chinese surface form is a Chinese name
-            add(node, SKOS_ALT, literal(alt, "zh" if _CJK.search(alt) else "en"))
+            add(node, SKOS_ALT, literal(alt, "zh" if CJK.search(alt) else "en"))
     for title in sorted(entity.titles):
         add(node, K["title"], literal(title, "en"))
     if entity.wikidata:

@@ -104,15 +104,15 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
                     and m.sentence >= sent.index - 8]
         if previous:
             ref = previous[-1]
-            found = Mention(match.start(1), match.end(), text[match.start(1):match.end()], ref.cls, ref.key, ref.name,
-                            "coref.national.v1", sent.index, zh=ref.zh, country=ref.country)
+            cls, key, name, zh, of_country = ref.cls, ref.key, ref.name, ref.zh, ref.country
         elif noun in ("side", "government", "authorities"):
             entry = lexicon.entries[country]
-            found = Mention(match.start(1), match.end(), text[match.start(1):match.end()], entry.cls, entry.key, entry.name,
-                            "coref.national.v1", sent.index, zh=entry.zh)
+            cls, key, name, zh, of_country = entry.cls, entry.key, entry.name, entry.zh, None
         else:
             continue
-        out.append(found)
+        start = match.start(1)
+        out.append(Mention(start, match.end(), text[start:match.end()], cls, key, name, "coref.national.v1", sent.index,
+                           zh=zh, country=of_country))
     return out
 
 

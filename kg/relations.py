@@ -25,9 +25,9 @@ from .rules import MentionRules, RelationRule
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
-# "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 # "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
+# "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
@@ -50,7 +50,6 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
-    doc_date = doc.date
     out: list[Relation] = []
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
@@ -85,20 +84,10 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_title_relations(ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         found.extend(_cosigners(found))
-        dates = find_dates(doc.text, sent.start, sent.end, doc_date) if found else []
-        seen: set[tuple[str, str, str]] = set()
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
-        for s, p, o, rule, conf, pos in found:
-            if s == o or (s, p, o) in seen:
-                continue
-            seen.add((s, p, o))
-            if pos not in modality:
-                modality[pos] = _modality(doc.text, sent, pos)
-            date = nearest_date(dates, pos, clause_around(doc.text, sent.start, sent.end, _trigger_end(doc.text, pos)))
-            out.append(Relation(s, p, o, sent.index, rule, round(conf, 2), modality[pos], date))
-            if p in SYMMETRIC and (o, p, s) not in seen:
-                seen.add((o, p, s))
-                out.append(Relation(o, p, s, sent.index, rule, round(conf, 2), modality[pos], date))
+        for pos in {f[5] for f in found}:
+            modality[pos] = _modality(doc.text, sent, pos)
+        out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], clauses=True))
     out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions))
     out.extend(_country_of_leaders(out, lexicon))
@@ -127,21 +116,21 @@ def _dateline_dates(doc: Document, sentences: list[Sentence], relations: list[Re
 
 def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Relation]:
     """A person who leads a national body belongs to its country ("Minister of Finance" of China)."""
-    countries: dict[str, tuple[str, int]] = {}
+    countries: dict[str, str] = {}
     for r in relations:
         if r.predicate == "country":
-            countries.setdefault(r.subject, (r.object, r.sentence))
+            countries.setdefault(r.subject, r.object)
         elif r.predicate == "leads" and r.object.startswith("lex:"):
             entry = lexicon.entries.get(r.object[4:])
             if entry is not None and entry.country:
-                countries.setdefault(r.object, (f"lex:{entry.country}", r.sentence))
+                countries.setdefault(r.object, f"lex:{entry.country}")
     have = set(countries)
     out = []
     for r in relations:
         if r.predicate == "leads" and r.object in countries and r.subject not in have \
                 and r.modality is None:
             have.add(r.subject)
-            out.append(Relation(r.subject, "country", countries[r.object][0], r.sentence, "country.leads.v1", 0.75))
+            out.append(Relation(r.subject, "country", countries[r.object], r.sentence, "country.leads.v1", 0.75))
     return out
 
 
@@ -162,9 +151,12 @@ def _inside_any(mentions: list[Mention]):
 _WORD = re.compile(r"[a-z]+")
 
 
+_TRIGGER_WORD = re.compile(r"\w+(?:\s+by\b)?")
+
+
 def _trigger_end(text: str, pos: int) -> int:
     """The end of the word at ``pos`` plus a following "by <agent>": the clause of "approved by X in May"."""
-    word = re.compile(r"\w+(?:\s+by\b)?").match(text, pos)
+    word = _TRIGGER_WORD.match(text, pos)
     return word.end() if word else pos
 
 
@@ -177,14 +169,25 @@ def _word_starts(low: str) -> set[str]:
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
     found = list(chinese_relations(doc.text, sent, ms))
     found += [(*c, None) for c in _cosigners([f[:6] for f in found])]
+    return _emit(doc, sent, found, clauses=False)
+
+
+def _emit(doc: Document, sent: Sentence, found: list[tuple], clauses: bool) -> list[Relation]:
+    """Relations from (subject, predicate, object, rule, confidence, position, modality) rows: each
+    fact once per sentence, symmetric ones both ways, dated by the date nearest the trigger (with
+    ``clauses``, preferring a date in the trigger's own clause)."""
     dates = find_dates(doc.text, sent.start, sent.end, doc.date) if found else []
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
     for s, p, o, rule, conf, pos, modality in found:
+        if s == o or (s, p, o) in seen:
+            continue
+        clause = clause_around(doc.text, sent.start, sent.end, _trigger_end(doc.text, pos)) if clauses else None
+        date = nearest_date(dates, pos, clause)
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
-            if a != b and (a, p, b) not in seen:
+            if (a, p, b) not in seen:
                 seen.add((a, p, b))
-                out.append(Relation(a, p, b, sent.index, rule, conf, modality, nearest_date(dates, pos)))
+                out.append(Relation(a, p, b, sent.index, rule, round(conf, 2), modality, date))
     return out
 
 
@@ -365,8 +368,7 @@ def _goal_relations(text: str, ms: list[Mention]):
     the plan and focused on" does not)."""
     goals = [m for m in ms if m.cls == "Goal"]
     for goal in goals:
-        before = [m for m in ms if m.end <= goal.start and (m.cls != "Goal" or m.key == goal.key)]
-        named = [m for m in before if m.cls != "Goal"]
+        named = [m for m in ms if m.end <= goal.start and m.cls != "Goal"]
         if not named or named[-1].cls != "Policy":
             continue
         policy = named[-1]
@@ -418,11 +420,7 @@ _JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|of|for|on))*?\s+(?:Dialogue|
 
 def _country_word(word: str, lexicon: Lexicon) -> str | None:
     """The country a word names: an adjective ("German", "Sino") or the country's own name ("China")."""
-    found = lexicon.country_of_adjective(word)
-    if found:
-        return found
-    entry = lexicon.country_named(word)
-    return entry
+    return lexicon.country_of_adjective(word) or lexicon.country_named(word)
 
 
 def _cosigners(found):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .documents import count_matches
+from .documents import CJK, count_matches
 from .records import Document, Sentence
 
 # Language facts, not domain data: tokens after which a full stop does not end a sentence.
@@ -18,7 +18,6 @@ ABBREVIATIONS = frozenset(
     "approx dept govt jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n p.r.c "
     "rev gen col lt cmdr gov sen rep pp ed eds est".split()
 )
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _TURN = re.compile(r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*[:：][ \t]*(?=\S)")
 _CJK_TURN = re.compile(r"([\u3400-\u9fff]{2,6})[:：]")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|[。！？]+[”’」』）]*")
@@ -44,7 +43,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
         paragraph += 1
         start += len(line) - len(line.lstrip())
         end -= len(line) - len(line.rstrip())
-        language = "zh" if count_matches(_CJK, stripped) * 2 > len(stripped) * 0.6 else "en"
+        language = "zh" if count_matches(CJK, stripped) * 2 > len(stripped) * 0.6 else "en"
         if stripped.startswith("#") or _looks_like_heading(stripped):
             hstart = start + (len(stripped) - len(stripped.lstrip("#").lstrip()))
             out.append(Sentence(doc.id, len(out), hstart, end, doc.text[hstart:end], paragraph, "heading", None, language))
@@ -66,7 +65,7 @@ def _looks_like_heading(line: str) -> bool:
     if line[-1] in ".。!！?？:：;；,，\"”)" or len(line) > 100:
         return False
     words = line.split()
-    return 1 <= len(words) <= 14 and not _CJK.search(line[-1])
+    return 1 <= len(words) <= 14 and not CJK.search(line[-1])
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
