@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import time
 import urllib.parse
 from collections import defaultdict
@@ -22,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, KgError
-from .queries import NamedQuery, QueryResult, bind_parameters, check_query, open_store
+from .queries import NamedQuery, QueryResult, bound_text, check_query, open_store
 
 ONTOLOGY_GRAPH = "https://w3id.org/policy-kg/ns"
 
@@ -96,58 +95,6 @@ def push(graph: Path, graph_store: str, *, timeout: float = 60.0) -> PushReport:
     return PushReport(len(graphs), triples, time.perf_counter() - started)
 
 
-def bind_remotely(query: NamedQuery, params: dict[str, str]) -> str:
-    """The query text with its parameters bound by a VALUES block at the start of every
-    WHERE group (the query's and each subquery's), as substitution binds them locally.
-
-    Each value is written as an RDF term by pyoxigraph, which escapes it, so a value can
-    never become query text; the result is checked again before it is sent.
-    """
-    bound = bind_parameters(query, params)
-    if not bound:
-        return query.text
-    block = f" VALUES ({' '.join(str(v) for v in bound)}) {{ ({' '.join(str(t) for t in bound.values())}) }} "
-    text = query.text
-    positions = _where_braces(text)
-    if not positions:
-        return text + "\n" + block.strip() + "\n"  # no WHERE keyword: a trailing VALUES clause
-    for at in reversed(positions):
-        text = text[:at] + block + text[at:]
-    check_query(text, query.source)
-    return text
-
-
-_WHERE = re.compile(r"WHERE\s*\{", re.I)
-
-
-def _where_braces(text: str) -> list[int]:
-    """Offsets just after the '{' of each ``WHERE {``, outside comments, strings and IRIs."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-        elif ch in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else ch
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-        elif ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            i = text.index(">", i) + 1
-        elif (ch in "Ww") and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
-            match = _WHERE.match(text, i)
-            if match:
-                out.append(match.end())
-                i = match.end()
-            else:
-                i += 1
-        else:
-            i += 1
-    return out
-
-
 def query_endpoint(endpoint: str, query: NamedQuery, params: dict[str, str] | None = None, *,
                    timeout: float = 10.0, max_rows: int = 10_000) -> QueryResult:
     """Run a checked, read-only query on a SPARQL 1.1 endpoint (POST, results as JSON or Turtle).
@@ -157,7 +104,7 @@ def query_endpoint(endpoint: str, query: NamedQuery, params: dict[str, str] | No
         KgError: the endpoint cannot be reached or answers with an error.
     """
     kind = check_query(query.text, query.source if query.source != "-e" else "the query")
-    text = bind_remotely(query, params or {})
+    text = bound_text(query, params or {})
     accept = "text/turtle" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
     connection = _Connection(endpoint, timeout)
     try:

@@ -17,12 +17,14 @@ from kg.queries import (
     NamedQuery,
     QueryRefused,
     QueryTimeout,
+    bind_parameters,
     check_query,
     example_params,
     find_query,
     list_queries,
     open_store,
     run_query,
+    with_values,
 )
 from kg.results import format_result
 
@@ -86,6 +88,19 @@ def test_goals_timeline_profile_classes_joint_modality(store):
 def test_parameters_are_values_not_query_text(store):
     hostile = 'x") } } SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } #'
     assert _rows(store, "actor-profile", actor=hostile) == []
+
+
+def test_values_blocks_bind_exactly_as_substitution_does(store):
+    """The VALUES blocks are a hint for the planner: every named query, with and without its
+    parameters, gives the rows that substitution alone gives."""
+    for q in list_queries():
+        for params in (example_params(q), {k: v for k, v in example_params(q).items() if k not in q.optional}):
+            subs = bind_parameters(q, params)
+            text = with_values(q.text, subs)
+            assert text.count("VALUES (") == (q.text.count("WHERE {") if subs else 0), q.name
+            plain = [[str(v) for v in row] for row in store.query(q.text, substitutions=subs)]
+            hinted = [[str(v) for v in row] for row in store.query(text, substitutions=subs)]
+            assert hinted == plain and plain, (q.name, params)
 
 
 def test_unknown_and_missing_parameters_are_errors(store):
