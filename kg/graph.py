@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -95,28 +96,27 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
     return store
 
 
-def fill_graph(store: ox.Store, extractions: list[Extraction], entities: dict[str, Entity], base: str = KGR_NS,
-               merged: bool = False, chunk: int = 100_000) -> None:
-    """Add the graph to an (on-disk) ``store`` a chunk at a time, so that memory does not grow with
-    the corpus: the ontology and a named graph per document, or with ``merged`` every triple in
-    the default graph, where the store keeps each once."""
-    store.bulk_extend(ontology_quads())
+def graph_chunks(extractions: list[Extraction], entities: dict[str, Entity], base: str = KGR_NS,
+                 chunk: int = 100_000) -> Iterator[list[ox.Quad]]:
+    """The graph a chunk of about ``chunk`` quads at a time, so that memory does not grow with the
+    corpus: the ontology first, then each document's named graph, each quad once and never split
+    across two chunks."""
+    yield list(ontology_quads())
     buffer: list[ox.Quad] = []
     for ex in extractions:
-        buffer.extend(document_quads(ex, entities, base, merged))
+        buffer.extend(dict.fromkeys(document_quads(ex, entities, base)))
         if len(buffer) >= chunk:
-            store.bulk_extend(buffer)
-            buffer.clear()
-    store.bulk_extend(buffer)
+            yield buffer
+            buffer = []
+    if buffer:
+        yield buffer
 
 
-def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS,
-                   in_default_graph: bool = False) -> list[ox.Quad]:
-    """One document's named graph: its metadata, entities, relations, statements and observations
-    (with ``in_default_graph``, the same triples in the default graph)."""
+def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
+    """One document's named graph: its metadata, entities, relations, statements and observations."""
     doc = ex.document
     g = document_iri(doc.id, base)
-    graph_name = ox.DefaultGraph() if in_default_graph else g
+    graph_name = g
     quads: list[ox.Quad] = []
 
     def add(s, p, o) -> None:

@@ -20,7 +20,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,12 +40,11 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, fill: Callable[[ox.Store, bool], None], documents: list[dict],
+def publish(out_dir: Path, chunks: Iterable[list[ox.Quad]], documents: list[dict],
             settings: dict | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 
-    ``fill`` adds the graph to the new on-disk store and to a scratch store for the merge
-    (see :func:`kg.store.write_build`).
+    ``chunks`` gives the graph a part at a time (see :func:`kg.store.write_build`).
 
     Raises:
         OutputError: the folder cannot be written; the previous set is left as it was.
@@ -61,7 +60,7 @@ def publish(out_dir: Path, fill: Callable[[ox.Store, bool], None], documents: li
     try:
         target.chmod(0o777 & ~current_umask())
         manifest = {"files": {}, "documents": documents, "settings": settings or {}}
-        write_build(target, fill, PREFIXES)
+        write_build(target, chunks, PREFIXES)
         for name in FILES:
             manifest["files"][name] = _sha256(target / name, sync=True)
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))

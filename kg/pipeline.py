@@ -24,7 +24,7 @@ from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
 from .export import output_lock
-from .graph import as_dataset, build_graph, document_iri, fill_graph
+from .graph import as_dataset, build_graph, document_iri, graph_chunks
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
 from .ontology import KGR_NS
@@ -207,16 +207,13 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     result, entities = _extract_and_resolve(paths, cache=cache, **options)
     base = options["base"]
 
-    def fill(store: ox.Store, merged: bool) -> None:
-        fill_graph(store, result.extractions, entities, base, merged)
-
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
         documents = [{"source": ex.document.source, "path": str(Path(ex.document.source).resolve()),
                       "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
                      for ex in result.extractions]
         settings = {k: v for k, v in options.items() if k in ("date", "encoding", "max_bytes", "lenient") and v is not None}
-        result.outputs = publish(out_dir, fill, documents, settings)
+        result.outputs = publish(out_dir, graph_chunks(result.extractions, entities, base), documents, settings)
         result.store_path = out_dir / "store"
         cache.prune()
     result.seconds = time.perf_counter() - started

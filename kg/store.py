@@ -10,8 +10,7 @@ kg.outputs publishes it together with the files of the same build.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,32 +18,37 @@ import pyoxigraph as ox
 from .errors import InputError
 
 
-def write_build(folder: Path, fill: Callable[[ox.Store, bool], None], prefixes: dict[str, str]) -> None:
+def write_build(folder: Path, chunks: Iterable[list[ox.Quad]], prefixes: dict[str, str]) -> None:
     """Write ``folder/store``, ``folder/graph.trig`` and ``folder/graph.ttl`` without holding the graph in memory.
 
-    ``fill(store, merged)`` adds the graph to an on-disk store: with ``merged`` False, the ontology
-    and a named graph per document (the store, dumped as graph.trig); with ``merged`` True, every
-    triple in the default graph of a scratch store, which keeps each once (dumped as graph.ttl).
-    The merge is then bulk-loaded into the store's default graph, which queries read. Both dumps
-    follow the stores' key order, so the same graph gives the same bytes.
+    ``chunks`` gives the graph's quads a part at a time (the ontology, then whole named graphs).
+    Each part goes to graph.trig as it comes, in that order, and into the on-disk store twice: in
+    its named graph, and in the default graph, which keeps each triple once and so is the merge
+    that queries read and that is dumped as graph.ttl (in the store's key order). The same graph
+    therefore gives the same bytes.
 
     Raises:
         OSError, ValueError, SyntaxError: a store or file cannot be written.
     """
-    scratch, merged_file = folder / ".merge", folder / "graph.ttl"
     store = ox.Store(str(folder / "store"))
-    fill(store, False)
-    store.dump(output=str(folder / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    try:
-        merged = ox.Store(str(scratch))
-        fill(merged, True)
-        merged.dump(output=str(merged_file), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        del merged  # closes the scratch database before it is removed
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    store.bulk_load(path=str(merged_file), format=ox.RdfFormat.TURTLE)
+    with open(folder / "graph.trig", "wb") as trig:
+        for n, quads in enumerate(chunks):
+            text = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+            trig.write(text if n == 0 else _without_prefixes(text))
+            store.bulk_extend(quads)
+            store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads
+                               if not isinstance(q.graph_name, ox.DefaultGraph)])
+    store.dump(output=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+               prefixes=prefixes)
     store.optimize()  # a compacted store answers queries about twice as fast
     del store  # closes the database, so that readers may open it
+
+
+def _without_prefixes(text: bytes) -> bytes:
+    """A TriG part after the first: its prefix lines are already at the top of the file."""
+    while text.startswith(b"@prefix "):
+        text = text[text.index(b"\n") + 1:]
+    return text
 
 
 def merge_into_default_graph(store: ox.Store) -> ox.Store:

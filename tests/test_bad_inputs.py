@@ -165,8 +165,8 @@ def test_a_full_disk_keeps_the_old_outputs_and_leaves_no_temporary_behind(tmp_pa
     before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "manifest.json")}
     real_write = outputs.write_build
 
-    def full(folder, fill, prefixes):
-        real_write(folder, fill, prefixes)
+    def full(folder, chunks, prefixes):
+        real_write(folder, chunks, prefixes)
         (folder / "graph.trig").write_bytes((folder / "graph.trig").read_bytes()[:100])
         raise OSError(errno.ENOSPC, "No space left on device")  # the disk filled up during graph.trig
     monkeypatch.setattr(outputs, "write_build", full)

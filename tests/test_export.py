@@ -131,7 +131,9 @@ def test_broken_graph_fails_naming_node_and_rule(tmp_path, seed_build):
     _, out = seed_build
     store = open_store(out / "graph.trig", merge=False)
     kg = "https://w3id.org/policy-kg/ns#"
-    evidence = next(iter(store.quads_for_pattern(None, ox.NamedNode(kg + "evidence"), None)))
+    statement = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement")
+    evidence = next(q for q in store.quads_for_pattern(None, ox.NamedNode(kg + "evidence"), None)
+                    if any(store.quads_for_pattern(q.subject, None, statement, q.graph_name)))  # a statement's
     store.remove(evidence)
     doc = evidence.graph_name
     goal = ox.NamedNode("https://w3id.org/policy-kg/id/goal-x")
