@@ -116,11 +116,10 @@ def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_
     """One document's named graph: its metadata, entities, relations, statements and observations."""
     doc = ex.document
     g = document_iri(doc.id, base)
-    graph_name = g
     quads: list[ox.Quad] = []
 
     def add(s, p, o) -> None:
-        quads.append(ox.Quad(s, p, o, graph_name))
+        quads.append(ox.Quad(s, p, o, g))
 
     add(g, RDF_TYPE, ox.NamedNode(DCT + "BibliographicResource"))
     add(g, ox.NamedNode(DCT + "title"), literal(doc.title))
