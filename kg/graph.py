@@ -90,9 +90,8 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
         An in-memory pyoxigraph Store.
     """
     store = ox.Store()
-    store.bulk_extend(ontology_quads())
-    for ex in extractions:
-        store.bulk_extend(document_quads(ex, entities, base))
+    for quads in graph_chunks(extractions, entities, base):
+        store.bulk_extend(quads)
     return store
 
 

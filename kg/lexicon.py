@@ -26,7 +26,7 @@ _ENTRY_KEYS = {"id", "name", "class", "zh", "aliases", "zh_aliases", "country", 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     """Word tokens with document offsets; possessive 's is its own token."""
-    return [(m.group(), *m.span()) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+    return [(m[0], m.start(), m.end()) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
 
 
 @dataclass(frozen=True, slots=True)

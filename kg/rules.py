@@ -71,6 +71,7 @@ def mention_rules() -> MentionRules:
     policy_nouns = "|".join(map(re.escape, _words(data, "policy_nouns")))
     verbs = "|".join(map(re.escape, sorted(_words(data, "policy_np_verbs"), key=len, reverse=True)))
     det = r"(?:the |a |an |its |their |our )?"
+    goal_cue = r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"
     policy_np = re.compile(
         rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b)(?:[a-z][\w&-]*\s+){{0,7}}?(?:{policy_nouns})"
         rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b))?(?!to\b|in\b|which\b|that\b|with\b|by\b)[A-Za-z][\w&-]*){{0,3}})?)\b"
@@ -93,7 +94,7 @@ def mention_rules() -> MentionRules:
         quoted_policy_nouns=frozenset(_words(data, "quoted_policy_nouns")),
         place_lists=frozenset(_words(data, "place_lists")),
         policy_np=policy_np,
-        goal_cue=re.compile(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+", re.I),
+        goal_cue=re.compile(goal_cue, re.I),
         weak_goal_cue=re.compile("|".join(_words(data, "weak_goal_cues")), re.I),
         goal_stop=re.compile("|".join(_words(data, "goal_stop"))),
         goal_strip_start=frozenset(_words(data, "goal_strip_start")),
@@ -101,8 +102,8 @@ def mention_rules() -> MentionRules:
         goals=goals,
         title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
         policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
-        goal_cue_lower=re.compile(_lower_literals(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+")),
-        goal_gate=required_words(r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"),
+        goal_cue_lower=re.compile(_lower_literals(goal_cue)),
+        goal_gate=required_words(goal_cue),
     )
 
 
