@@ -49,6 +49,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 # What each pattern cannot match without: one quick search each instead of every pattern's scan.
 _NEEDS = {
     "digit": re.compile(r"\d"),
+    "year4": re.compile(r"(?:19|20)\d\d"),  # every pattern that writes the year out needs one
+    "isodate": re.compile(r"\d-\d\d-\d"),
     "month": re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),
     "year": re.compile(r"[Yy]ear"),
     "zh": re.compile(r"年"),
@@ -58,10 +60,10 @@ _NEEDS = {
 _YEAR_ANYWHERE = re.compile(r"(?:19|20)\d{2}")
 _EXPLICIT = frozenset(["mdy", "dmy", "iso", "zh", "my", "year"])  # the kinds that write the year out
 _KIND_NEEDS = {
-    "mdy": {"digit", "month"}, "dmy": {"digit", "month"}, "iso": {"digit"}, "zh": {"digit", "zh"},
+    "mdy": {"year4", "month"}, "dmy": {"year4", "month"}, "iso": {"isodate"}, "zh": {"year4", "zh"},
     "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"},
-    "rel_year": {"year"}, "m_only": {"month"}, "my_rel": {"month", "year"}, "my": {"digit", "month"},
-    "md": {"digit", "month"}, "dm": {"digit", "month"}, "weekday": {"weekday"}, "year": {"digit"},
+    "rel_year": {"year"}, "m_only": {"month"}, "my_rel": {"month", "year"}, "my": {"year4", "month"},
+    "md": {"digit", "month"}, "dm": {"digit", "month"}, "weekday": {"weekday"}, "year": {"year4"},
 }
 
 
