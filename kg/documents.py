@@ -218,12 +218,16 @@ def _display(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
+# libyaml's safe loader where PyYAML was built with it: ten times faster, the same values
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _front_matter(text: str, source: str) -> tuple[dict, int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, 0
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: the front matter is not valid YAML ({exc.problem}). Fix it or remove it.") from None
     except (ValueError, OverflowError) as exc:  # a date-like value that is no date ("2019-31-20")
