@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -15,6 +14,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, NamespaceManager
 
+from .cache import document_key, extractor_version
 from .documents import CJK
 from .ontology import KG_NS, KGR_NS
 from .records import Entity, Extraction
@@ -90,25 +90,42 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
         An in-memory pyoxigraph Store.
     """
     store = ox.Store()
-    for quads in graph_chunks(extractions, entities, base):
-        store.bulk_extend(quads)
+    store.bulk_extend(ontology_quads())
+    for ex in extractions:
+        store.bulk_extend(graph_of(ex, entities, base))
     return store
 
 
-def graph_chunks(extractions: list[Extraction], entities: dict[str, Entity], base: str = KGR_NS,
-                 chunk: int = 100_000) -> Iterator[list[ox.Quad]]:
-    """The graph a chunk of about ``chunk`` quads at a time, so that memory does not grow with the
-    corpus: the ontology first, then each document's named graph, each quad once and never split
-    across two chunks."""
-    yield list(ontology_quads())
-    buffer: list[ox.Quad] = []
+def graph_of(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
+    """One document's named graph, each quad once, in a fixed order."""
+    return list(dict.fromkeys(document_quads(ex, entities, base)))
+
+
+def graph_version(base: str = KGR_NS) -> str:
+    """What every named graph depends on beyond its document and entities: the extractor's code and
+    data (which include the ontology and this module) and the IRI base."""
+    return hashlib.sha256(f"{extractor_version()}|{base}".encode()).hexdigest()[:32]
+
+
+def fingerprints(extractions: list[Extraction], entities: dict[str, Entity]) -> list[str]:
+    """A digest per document of what its named graph is made from: the document and how it was read
+    (its extraction follows from these) and every field of the entities it names that the graph
+    states. Same digest (under the same :func:`graph_version`), same named graph, byte for byte."""
+    entity_digest: dict[str, str] = {}
+
+    def digest(entity: Entity) -> str:
+        if entity.key not in entity_digest:
+            entity_digest[entity.key] = hashlib.sha256(repr((
+                entity.key, entity.iri, entity.cls, entity.label, entity.label_zh, sorted(entity.alt_labels),
+                entity.wikidata, sorted(entity.titles))).encode()).hexdigest()
+        return entity_digest[entity.key]
+
+    out = []
     for ex in extractions:
-        buffer.extend(dict.fromkeys(document_quads(ex, entities, base)))
-        if len(buffer) >= chunk:
-            yield buffer
-            buffer = []
-    if buffer:
-        yield buffer
+        keys = {m.key for m in ex.mentions} | {r.subject for r in ex.relations} | {r.object for r in ex.relations}
+        parts = [document_key(ex.document)] + [digest(entities[k]) for k in sorted(keys) if k in entities]
+        out.append(hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+    return out
 
 
 def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:

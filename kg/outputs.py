@@ -14,21 +14,23 @@ keeps that set aside instead of deleting it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import itertools
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import OutputError
 from .export import current_umask, fsync_dir
-from .graph import PREFIXES
-from .store import write_build
+from .graph import PREFIXES, ontology_quads
+from .store import update_build, write_build
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +42,16 @@ STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
-def publish(out_dir: Path, chunks: Iterable[list[ox.Quad]], documents: list[dict],
-            settings: dict | None = None) -> list[Path]:
+def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list[ox.Quad]],
+            settings: dict | None = None, version: str = "") -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 
-    ``chunks`` gives the graph a part at a time (see :func:`kg.store.write_build`).
+    ``documents`` are the manifest's entries in graph order, each naming its named graph
+    (``graph``) and the ``fingerprint`` of what that graph is made from; ``graph_of(i)`` makes
+    document i's quads. When the previous set is intact, was made by the same ``version`` with the
+    same settings, and few documents changed (at most 16, or a quarter), only their graphs are made and
+    written again (:func:`kg.store.update_build`); otherwise every graph (:func:`kg.store.write_build`).
+    Either way the files are the same bytes.
 
     Raises:
         OutputError: the folder cannot be written; the previous set is left as it was.
@@ -59,8 +66,27 @@ def publish(out_dir: Path, chunks: Iterable[list[ox.Quad]], documents: list[dict
         raise OutputError(f"Cannot write to {out_dir}: {exc.strerror}. Pass another --out.") from None
     try:
         target.chmod(0o777 & ~current_umask())
-        manifest = {"files": {}, "documents": documents, "settings": settings or {}}
-        write_build(target, chunks, PREFIXES)
+        documents = [dict(d) for d in documents]
+        manifest = {"files": {}, "documents": documents, "settings": settings or {}, "version": version}
+        plan = None if changed else _update_plan(out_dir, manifest, graph_of)
+        ranges = None
+        if plan is not None:
+            try:
+                ranges = update_build(target, *plan, PREFIXES)
+            except (OSError, ValueError, SyntaxError) as exc:
+                if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+                    raise  # writing every graph needs more room still
+                # the previous set could not be read as expected: start over with every graph
+                log.info("Rewriting every graph: the previous outputs could not be reused (%s).", exc)
+            if ranges is None:  # (after the handler, which kept the failed update's store open)
+                shutil.rmtree(target)
+                target.mkdir(mode=0o777 & ~current_umask())
+        if ranges is None:
+            parts = itertools.chain([list(ontology_quads())], (graph_of(i) for i in range(len(documents))))
+            ranges = write_build(target, parts, PREFIXES)
+        manifest["ontology"] = list(ranges[0])
+        for entry, span in zip(documents, ranges[1:], strict=True):
+            entry["trig"] = list(span)
         for name in FILES:
             manifest["files"][name] = _sha256(target / name, sync=True)
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
@@ -83,6 +109,38 @@ def publish(out_dir: Path, chunks: Iterable[list[ox.Quad]], documents: list[dict
                         ", ".join(str(out_dir / name) for name in changed), aside)
     _remove_old_sets(builds, keep={target.name})
     return [out_dir / name for name in PUBLISHED]
+
+
+# More changed documents than this, and than a quarter of all, and writing everything at once is faster.
+REWRITE_AFTER = 16
+REWRITE_SHARE = 4
+
+
+def _update_plan(out_dir: Path, manifest: dict, graph_of: Callable[[int], list[ox.Quad]]):
+    """(previous set, layout, kept and dropped graphs) for :func:`kg.store.update_build`, or None when the
+    previous set cannot be reused: none, another version or settings, a graph shared by two
+    documents, or too many changes."""
+    current = out_dir / CURRENT
+    try:
+        old = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+        before = {d["graph"]: d for d in old["documents"] if "trig" in d and "fingerprint" in d}
+        ontology = tuple(old["ontology"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    documents = manifest["documents"]
+    graphs = [d["graph"] for d in documents]
+    if old.get("version") != manifest["version"] or old.get("settings") != manifest["settings"] \
+            or len(set(graphs)) < len(graphs) or len(before) < len(old["documents"]):
+        return None
+    kept = [d["graph"] in before and before[d["graph"]]["fingerprint"] == d["fingerprint"] for d in documents]
+    if len(documents) - sum(kept) > max(REWRITE_AFTER, len(documents) // REWRITE_SHARE):
+        return None
+    unchanged = {d["graph"] for d, same in zip(documents, kept, strict=True) if same}
+    kept_graphs = [ox.NamedNode(g) for g in sorted(unchanged)]
+    dropped = [ox.NamedNode(g) for g in sorted(set(before) - unchanged)]
+    layout = itertools.chain([ontology], (tuple(before[d["graph"]]["trig"]) if same else graph_of(i)
+                                          for i, (d, same) in enumerate(zip(documents, kept, strict=True))))
+    return current.resolve(), layout, kept_graphs, dropped
 
 
 def check_published(out_dir: Path) -> list[str]:

@@ -24,7 +24,7 @@ from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
 from .entities import find_mentions
 from .errors import InputError
 from .export import output_lock
-from .graph import as_dataset, build_graph, document_iri, graph_chunks
+from .graph import as_dataset, build_graph, document_iri, fingerprints, graph_of, graph_version
 from .lexicon import Lexicon, load_lexicon
 from .observations import find_observations
 from .ontology import KGR_NS
@@ -210,10 +210,12 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
         documents = [{"source": ex.document.source, "path": str(Path(ex.document.source).resolve()),
-                      "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, options.get("base", KGR_NS)).value}
-                     for ex in result.extractions]
+                      "sha256": ex.document.sha256, "graph": document_iri(ex.document.id, base).value, "fingerprint": fp}
+                     for ex, fp in zip(result.extractions, fingerprints(result.extractions, entities), strict=True)]
         settings = {k: v for k, v in options.items() if k in ("date", "encoding", "max_bytes", "lenient") and v is not None}
-        result.outputs = publish(out_dir, graph_chunks(result.extractions, entities, base), documents, settings)
+        extractions = result.extractions
+        result.outputs = publish(out_dir, documents, lambda i: graph_of(extractions[i], entities, base), settings,
+                                 graph_version(base))
         result.store_path = out_dir / "store"
         cache.prune()
     result.seconds = time.perf_counter() - started

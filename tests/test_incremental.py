@@ -84,3 +84,87 @@ def test_kg_remove_drops_a_document_and_keeps_entities_others_name(tmp_path):
         remove_documents(out, ["nope.txt"])
     missing = runner.invoke(app, ["remove", "x.txt", "--out", str(tmp_path / "nothing")])
     assert missing.exit_code == 1 and "Build first" in missing.output
+
+
+def _quads(out: Path) -> set:
+    store = ox.Store.read_only(str(out / "store"))
+    return set(store.quads_for_pattern(None, None, None, None))
+
+
+def test_a_few_changes_update_the_previous_set_to_what_a_clean_build_gives(tmp_path, monkeypatch):
+    """The update path (kg.store.update_build): unchanged graphs are copied, changed ones replaced,
+    and a triple leaves the merge only when no document states it any more."""
+    from kg import outputs
+
+    ways = []
+    for name in ("update_build", "write_build"):
+        real = getattr(outputs, name)
+        monkeypatch.setattr(outputs, name, lambda *a, _real=real, _name=name: (ways.append(_name), _real(*a))[1])
+    docs = dict(DOCS)
+    docs["e.txt"] = "Li Wen, Vice Minister of Finance, said that the Ministry of Finance supports the strategy."
+    corpus = _write(tmp_path / "corpus", docs)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    steps = [
+        ("a.txt", DOCS["a.txt"].replace("2015", "2016")),  # one document's facts change
+        # a new document gives Li Wen a second post: e.txt's graph, which describes Li Wen, changes too
+        ("f.txt", "Li Wen, Director of the Pilot Office, visited the Ministry of Finance in Shanghai."),
+        ("b.txt", None),  # a deleted document: its graph and the facts only it stated go
+    ]
+    for n, (name, text) in enumerate(steps):
+        if text is None:
+            docs.pop(name)
+        else:
+            docs[name] = text
+        _write(corpus, docs)
+        ways.clear()
+        build_to(out, [corpus])
+        assert ways == ["update_build"], name
+        clean = tmp_path / f"clean{n}"
+        build_to(clean, [corpus], cache=None)
+        assert _outputs(out) == _outputs(clean), name
+        assert _quads(out) == _quads(clean), name
+    titles = {q.object.value for q in _quads(out) if q.predicate.value.endswith("#title")}
+    assert {"Vice Minister of Finance", "Director of the Pilot Office"} <= titles
+    result = runner.invoke(app, ["remove", "e.txt", "--out", str(out)])  # kg remove takes the same path
+    assert result.exit_code == 0, result.output
+    assert ways[-1] == "update_build"
+    docs.pop("e.txt")
+    build_to(tmp_path / "clean-removed", [_write(corpus, docs)], cache=None)
+    assert _outputs(out) == _outputs(tmp_path / "clean-removed") and _quads(out) == _quads(tmp_path / "clean-removed")
+
+
+def test_another_version_or_settings_rewrite_every_graph(tmp_path, monkeypatch):
+    from kg import outputs
+
+    ways = []
+    real = outputs.write_build
+    monkeypatch.setattr(outputs, "write_build", lambda *a: (ways.append("write_build"), real(*a))[1])
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    build_to(out, [corpus], date="2016-01")  # another setting: every graph again
+    build_to(out, [corpus], date="2016-01", base="https://example.org/id/")  # another IRI base: again
+    assert ways == ["write_build"] * 3
+    build_to(tmp_path / "clean", [corpus], cache=None, date="2016-01", base="https://example.org/id/")
+    assert _outputs(out) == _outputs(tmp_path / "clean")
+
+
+def test_a_previous_store_that_cannot_be_read_means_every_graph_again(tmp_path, monkeypatch):
+    from kg import outputs
+
+    ways = []
+    for name in ("update_build", "write_build"):
+        real = getattr(outputs, name)
+        monkeypatch.setattr(outputs, name, lambda *a, _real=real, _name=name: (ways.append(_name), _real(*a))[1])
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    for path in (out / "store").resolve().iterdir():
+        path.unlink()  # the last set's store is gone (its files are not in the manifest's checksums)
+    _write(corpus, {**DOCS, "a.txt": DOCS["a.txt"].replace("2015", "2016")})
+    ways.clear()
+    build_to(out, [corpus])
+    assert ways == ["update_build", "write_build"]
+    build_to(tmp_path / "clean", [corpus], cache=None)
+    assert _outputs(out) == _outputs(tmp_path / "clean") and _quads(out) == _quads(tmp_path / "clean")
