@@ -6,6 +6,10 @@ switches the link ``out/current`` to it with one rename. The names users open,
 are links through ``current``, so a reader (or a build killed at any moment)
 sees either the whole previous set or the whole new one, never a mix.
 
+A set is written whole (kg.store.write_build) or, when few documents changed, made
+from the previous set (kg.store.update_build): the manifest records what each
+document's named graph is made from and where it lies in graph.trig.
+
 The manifest records each file's SHA-256. When the published files no longer
 match it (edited, truncated or damaged on disk), the next build says so and
 keeps that set aside instead of deleting it.

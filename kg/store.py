@@ -5,7 +5,8 @@ so a query does not re-parse the graph. It holds each document's named graph
 and, in the default graph, the ontology plus the merge of every document
 (queries read the default graph, where each fact and label appears once).
 
-kg.outputs publishes it together with the files of the same build.
+kg.outputs publishes it together with the files of the same build, written whole
+(:func:`write_build`) or updated from the previous build's (:func:`update_build`).
 """
 
 from __future__ import annotations
