@@ -103,8 +103,9 @@ def graph_of(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) ->
 
 def graph_version(base: str = KGR_NS) -> str:
     """What every named graph depends on beyond its document and entities: the extractor's code and
-    data (which include the ontology and this module) and the IRI base."""
-    return hashlib.sha256(f"{extractor_version()}|{base}".encode()).hexdigest()[:32]
+    data (which include the ontology and this module), the IRI base, and pyoxigraph, which writes
+    the files (another version may lay them out otherwise)."""
+    return hashlib.sha256(f"{extractor_version()}|{base}|{ox.__version__}".encode()).hexdigest()[:32]
 
 
 def fingerprints(extractions: list[Extraction], entities: dict[str, Entity]) -> list[str]:
