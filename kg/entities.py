@@ -71,9 +71,10 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     if sent.language == "zh":
         return chinese_mentions(text, sent, lexicon)
     tokens = tokenize(text, sent.start, sent.end)
-    mentions = _lexicon_mentions(text, tokens, sent, lexicon)
+    lows = [t[0].lower() for t in tokens]
+    mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
-    words = frozenset(t[0].lower() for t in tokens)  # for the finders' quick "can this sentence match?" tests
+    words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
@@ -109,14 +110,16 @@ class _Spans:
         self.mentions = [m for m in self.mentions if m not in mentions]
 
 
-def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> list[Mention]:
+def _lexicon_mentions(text: str, tokens, lows: list[str], sent: Sentence, lexicon: Lexicon) -> list[Mention]:
+    """Longest lexicon names, left to right; ``lows`` are the tokens lower-cased."""
     out = []
-    i = 0
+    resume = 0  # the first token after the last name found
     first_words = lexicon.first_words
-    while i < len(tokens):
-        match = lexicon.match_tokens(text, tokens, i) if tokens[i][0].lower() in first_words else None
+    for i in [k for k, low in enumerate(lows) if low in first_words]:  # where a name can start
+        if i < resume:
+            continue
+        match = lexicon.match_tokens(text, tokens, i)
         if match is None:
-            i += 1
             continue
         j = i + 1
         while j < len(tokens) and tokens[j][1] < match.end:
@@ -135,7 +138,7 @@ def _lexicon_mentions(text: str, tokens, sent: Sentence, lexicon: Lexicon) -> li
             out.pop()
         out.append(Mention(start, match.end, text[start:match.end], entry.cls, entry.key, entry.name, "lexicon",
                            sent.index, zh=entry.zh, country=country))
-        i = j
+        resume = j
     return out
 
 
@@ -190,19 +193,21 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 tok = tokens[k]
                 if tok[2] > m.start and (m.cls not in ("Country", "Place") or tok[1] < m.start or tok[2] > m.end):
                     blocked.add(k)
+    connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
         word = tok[0]
-        inside = k in blocked
-        if current and word.lower() in _DATE_WORDS:
-            inside = True  # "... Working Group in May 2015": a month or weekday ends the name
-        if word[0].isdigit() and _next_to_month(tokens, k):
-            inside = True  # "... Pilot Zones on 18 November 2019": a day of the month ends it too
-        if not inside and (_CAP.match(word) or (current and word in rules.connectors)):
+        first = word[0]
+        # "... Working Group in May 2015": a month or weekday ends the name, and so does a day of
+        # the month ("... Pilot Zones on 18 November 2019")
+        if k not in blocked and not (current and word.lower() in _DATE_WORDS) \
+                and not (first.isdigit() and _next_to_month(tokens, k)) \
+                and ((("A" <= first <= "Z" or first.isdecimal()) and capitalised(word))  # what _CAP can match
+                     or (current and word in connectors)):
             current.append(tok)
             continue
         if current:
             runs.append(current)
-        current = []
+            current = []
     if current:
         runs.append(current)
     for run in runs:

@@ -162,8 +162,7 @@ def _trigger_end(text: str, pos: int) -> int:
 
 def _word_starts(low: str) -> set[str]:
     """The first 2, 3 and 4 letters of every word of a lower-cased sentence, to test rule gates against."""
-    words = set(_WORD.findall(low))
-    return {w[:4] for w in words} | {w[:3] for w in words} | {w[:2] for w in words}
+    return {start for w in set(_WORD.findall(low)) for start in (w[:2], w[:3], w[:4])}
 
 
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
