@@ -40,12 +40,22 @@ _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL_SUFFIX = frozenset(["i", "ii", "iii", "iv", "v", "vi", "2.0", "3.0", "4.0"])
 
 
+# patterns of the hot paths, compiled once (a module-level re call looks its pattern up each time)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_QUOTES_AND_MARKS = re.compile(r"[\"\u200b-\u200f\u202a-\u202e]")
+_SPACES = re.compile(r"\s+")
+_BETWEEN_COMMAS = re.compile(r"[^,]+")
+_AND_TO = re.compile(r"\s+and\s+(?:to\s+)?")
+_PIECE = re.compile(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", re.S)
+_GOAL_WORD = re.compile(r"[\w'-]+")
+
+
 def name_key(name: str) -> str:
     """Normalise a name into a resolution key: case, articles, quotes and spacing do not count."""
     text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
-    text = re.sub(r"[\"\u200b-\u200f\u202a-\u202e]", "", text)
-    return "name:" + re.sub(r"\s+", " ", text).strip(" ,.;:").casefold()
+    text = _ARTICLE.sub("", text.strip())
+    text = _QUOTES_AND_MARKS.sub("", text)
+    return "name:" + _SPACES.sub(" ", text).strip(" ,.;:").casefold()
 
 
 def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, rules: MentionRules) -> list[Mention]:
@@ -425,9 +435,9 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     phrase = text[start:end]
     has_list = "," in phrase
     pieces = []
-    for m in re.finditer(r"[^,]+", phrase):
+    for m in _BETWEEN_COMMAS.finditer(phrase):
         piece_start, piece = start + m.start(), m.group(0)
-        subparts = re.split(r"\s+and\s+(?:to\s+)?", piece)
+        subparts = _AND_TO.split(piece)
         # "raise X and to improve Y": coordinated infinitives are always two goals
         infinitives = re.search(r"\s+and\s+to\s+", piece) is not None
         simple = all(len(p.split()) <= 2 for p in subparts) or has_list
@@ -448,7 +458,7 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1] in " \t":
             e -= 1
-        piece = re.match(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", text[s:e], re.S)
+        piece = _PIECE.match(text[s:e])
         s, e = s + piece.start(1), s + piece.end(1)
         if e > s:
             out.append((s, e))
@@ -457,7 +467,7 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _goal_concept(span: str, rules: MentionRules):
     """(key, label, zh, (start, end) within span) or None for phrases that are no goal."""
-    words = list(re.finditer(r"[\w'-]+", span))
+    words = list(_GOAL_WORD.finditer(span))
     while words and words[0].group(0).lower() in rules.goal_strip_start:
         words.pop(0)
     core = list(words)

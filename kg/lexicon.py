@@ -137,8 +137,11 @@ class Lexicon:
         return self._country_names.get(word.lower())
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s).replace("’", "'")
+    return _SPACES.sub(" ", s).replace("’", "'")
 
 
 def _entries_from_file(path: str, data: object) -> list[LexEntry]:

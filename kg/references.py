@@ -38,13 +38,16 @@ def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]
     return out
 
 
+_NAME_WORD = re.compile(r"[\w-]+")
+
+
 def short_names(mentions: list[Mention], rules: MentionRules) -> list[Mention]:
     """ "the Guidance Opinions" after "the Guiding Opinions on Deepening ...": a policy name made only
     of generic words and a head is the last longer policy with the same head, not a new policy."""
     ordered = sorted(mentions, key=lambda m: m.start)
     out = []
     for m in ordered:
-        words = [w.lower() for w in re.findall(r"[\w-]+", m.name) if w.lower() != "the"]
+        words = [w.lower() for w in _NAME_WORD.findall(m.name) if w.lower() != "the"]
         if m.cls == "Policy" and not m.key.startswith("lex:") and 1 <= len(words) <= 3 and words[-1] in rules.heads \
                 and rules.heads[words[-1]] == "Policy" and all(w in rules.generic_policy_words or w in rules.heads for w in words):
             stem = words[-1].rstrip("s")

@@ -214,9 +214,14 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     return out
 
 
+_GAP_WORD = re.compile(r"[\w'-]+")
+_BY = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b")
+_CLAUSE_SPLIT = re.compile(r"[,;]\s+")
+
+
 def _words_between(text: str, start: int, end: int) -> int:
     """Words in a gap, articles not counted."""
-    return len([w for w in re.findall(r"[\w'-]+", text[start:end]) if w.lower() not in ("the", "a", "an")])
+    return len([w for w in _GAP_WORD.findall(text, start, end) if w.lower() not in ("the", "a", "an")])
 
 
 def _before(text: str, groups, pos: int, limit: int, sent_start: int):
@@ -270,7 +275,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     trigger = text[pos:end]
     p = rule.predicate
     if rule.voice == "active":
-        if re.match(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b", text[end:end + 20]) and trigger.lower().endswith(("ed", "led", "ne", "en")):
+        if _BY.match(text[end:end + 20]) and trigger.lower().endswith(("ed", "led", "ne", "en")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         if trigger.lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", text[sent.start:pos]):
@@ -470,7 +475,7 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
 
 def _modality(text: str, sent: Sentence, pos: int) -> str | None:
     before = text[sent.start:pos]
-    clause = re.split(r"[,;]\s+", before)[-1] if before else ""
+    clause = _CLAUSE_SPLIT.split(before)[-1] if before else ""
     if _HYPOTHETICAL.search(before) and re.search(r"\b(?:would|could|might)\b|^\W*(?:if|unless)\b", before, re.I):
         return "hypothetical"
     if _NEGATED.search(clause[-40:]):

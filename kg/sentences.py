@@ -86,6 +86,9 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
 def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
     word_start = dot
     while word_start > sent_start and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"“":
@@ -97,4 +100,4 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
         return True
     if len(word) == 1 and word.isalpha() and text[word_start].isupper():
         return True  # an initial: "J. Smith"
-    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))  # "U.S", "e.g"
+    return bool(_DOTTED.fullmatch(word))  # "U.S", "e.g"
