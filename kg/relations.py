@@ -219,9 +219,16 @@ _BY = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")
 
 
-def _words_between(text: str, start: int, end: int) -> int:
-    """Words in a gap, articles not counted."""
-    return len([w for w in _GAP_WORD.findall(text, start, end) if w.lower() not in ("the", "a", "an")])
+def _more_words_than(text: str, start: int, end: int, limit: int) -> bool:
+    """Whether a gap holds more than ``limit`` words, articles not counted (stops counting there:
+    the gap before a verb can be the rest of a long sentence)."""
+    count = 0
+    for word in _GAP_WORD.finditer(text, start, end):
+        if word[0].lower() not in ("the", "a", "an"):
+            count += 1
+            if count > limit:
+                return True
+    return False
 
 
 def _before(text: str, groups, pos: int, limit: int, sent_start: int):
@@ -244,7 +251,7 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
                 re.fullmatch(r"\s*(?:in|at)\s+(?:the\s+)?", text[earlier[k - 1][-1].end:earlier[k][0].start]):
             k -= 1
         return earlier[k]
-    if _words_between(text, group[-1].end, pos) > limit or _CLAUSE_BREAK.search(gap):
+    if _CLAUSE_BREAK.search(gap) or _more_words_than(text, group[-1].end, pos, limit):
         return None
     return group
 
@@ -253,7 +260,7 @@ def _after(text: str, groups, pos: int, limit: int):
     for group in groups:
         if group[0].start >= pos:
             gap = text[pos:group[0].start]
-            if _words_between(text, pos, group[0].start) > limit or re.search(r"[;:,]", gap):
+            if _more_words_than(text, pos, group[0].start, limit) or re.search(r"[;:,]", gap):
                 return None
             return group
     return None
@@ -311,7 +318,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                     # "X was drafted by A last autumn and approved by B": A is an agent; the object is X
                     obj = next((g for g in groups[:k] if g[0].start >= sent.start and not any(m.cls in ACTOR_CLASSES for m in g)), None)
                     break
-                if _words_between(text, group[-1].end, pos) <= 6 and not re.search(r"[;:]", gap):
+                if not _more_words_than(text, group[-1].end, pos, 6) and not re.search(r"[;:]", gap):
                     obj = group
                 break
         if agent and obj:
