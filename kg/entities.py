@@ -48,6 +48,9 @@ _BETWEEN_COMMAS = re.compile(r"[^,]+")
 _AND_TO = re.compile(r"\s+and\s+(?:to\s+)?")
 _PIECE = re.compile(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", re.S)
 _GOAL_WORD = re.compile(r"[\w'-]+")
+_AND_TO_INFINITIVE = re.compile(r"\s+and\s+to\s+")
+_COMPOUND_SUFFIX = re.compile(r"-(?:oriented|friendly|based|driven)$")
+_POSSESSIVE = re.compile(r"['’]s\s+(?:own\s+)?")
 
 
 def name_key(name: str) -> str:
@@ -143,7 +146,7 @@ def _lexicon_mentions(text: str, tokens, lows: list[str], sent: Sentence, lexico
         entry = match.entry
         # "China's Ministry of Science and Technology": the possessive country belongs to the name
         if out and out[-1].cls == "Country" and entry.cls not in ("Country", "Place") and \
-                re.fullmatch(r"['’]s\s+(?:own\s+)?", text[out[-1].end:start]):
+                _POSSESSIVE.fullmatch(text[out[-1].end:start]):
             country, start = out[-1].key[4:], out[-1].start
             out.pop()
         out.append(Mention(start, match.end, text[start:match.end], entry.cls, entry.key, entry.name, "lexicon",
@@ -439,7 +442,7 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         piece_start, piece = start + m.start(), m.group(0)
         subparts = _AND_TO.split(piece)
         # "raise X and to improve Y": coordinated infinitives are always two goals
-        infinitives = re.search(r"\s+and\s+to\s+", piece) is not None
+        infinitives = _AND_TO_INFINITIVE.search(piece) is not None
         simple = all(len(p.split()) <= 2 for p in subparts) or has_list
         # "innovation capabilities and basic capabilities": two phrases that share their head noun
         shared_head = len(subparts) == 2 and all(p.split() for p in subparts) and \
@@ -477,7 +480,7 @@ def _goal_concept(span: str, rules: MentionRules):
         return None
     s, e = words[0].start(), words[-1].end()
     phrase = " ".join(w.group(0) for w in core).lower()
-    candidates = [phrase, re.sub(r"-(?:oriented|friendly|based|driven)$", "", phrase)]
+    candidates = [phrase, _COMPOUND_SUFFIX.sub("", phrase)]
     for candidate in candidates:
         if candidate in rules.goals:
             concept, label, zh = rules.goals[candidate]

@@ -198,7 +198,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         if groups:
             last = groups[-1][-1]
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
-                {last.cls, m.cls} == {"Organization", "Policy"} and re.search(r"\band\b", text[last.end:m.start]))
+                {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[last.end:m.start]) or (
                     last.cls == m.cls == "Person" and _APPOSED.fullmatch(text, last.end, m.start))):
                 groups[-1].append(m)
@@ -207,7 +207,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     out = []
     for group in groups:
         joins = [text[a.end:b.start] for a, b in zip(group, group[1:], strict=False)]
-        if len(group) == 2 and "," in joins[0] and not re.search(r"\b(?:and|or)\b|&|together with|as well as", joins[0]):
+        if len(group) == 2 and "," in joins[0] and not _COORDINATOR.search(joins[0]):
             out.extend([m] for m in group)
         else:
             out.append(group)
@@ -217,6 +217,12 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
 _GAP_WORD = re.compile(r"[\w'-]+")
 _BY = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")
+_AND = re.compile(r"\band\b")
+_COORDINATOR = re.compile(r"\b(?:and|or)\b|&|together with|as well as")
+_COMMA_BEFORE = re.compile(r",\s*(?:\w+ly\s+)?$")
+_TO = re.compile(r"\s+to\s+")
+_BY_AGENT = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\s+")
+_BETWEEN = re.compile(r"\s+(?:\w+\s+){0,3}?between\s+")
 
 
 def _more_words_than(text: str, start: int, end: int, limit: int) -> bool:
@@ -285,13 +291,13 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if _BY.match(text[end:end + 20]) and trigger.lower().endswith(("ed", "led", "ne", "en")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
-        if trigger.lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", text[sent.start:pos]):
+        if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text[sent.start:pos]):
             # ", officially establishing X": the participle's subject is the main clause's subject
             clause = max(sent.start, text.rfind(":", sent.start, pos) + 1)  # not an interview turn's speaker
             subject = next((g for g in groups if clause <= g[0].start and g[-1].end <= pos
                             and any(m.cls in ACTOR_CLASSES for m in g)), subject)
         obj = _after(text, groups, end, min(rule.max_gap, 6))
-        if subject and re.fullmatch(r"\s+to\s+", text[subject[-1].end:pos]):
+        if subject and _TO.fullmatch(text, subject[-1].end, pos):
             # "we will work with B and C to set up X": the one working with them sets it up too
             partner = _before(text, [g for g in groups if g[-1].end <= subject[0].start], subject[0].start, 8, sent.start)
             if partner and re.search(r"\bwith\s+(?:the\s+)?$", text[partner[-1].end:subject[0].start]):
@@ -301,7 +307,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 subject, obj = obj, subject
             yield from _pairs(subject, obj, p, rule.confidence)
     elif rule.voice == "passive":
-        by = re.match(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\s+", text[end:end + 30])
+        by = _BY_AGENT.match(text[end:end + 30])
         if not by:
             return
         agent = _after(text, groups, end + by.end(), 3)
@@ -324,7 +330,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if agent and obj:
             yield from _pairs(agent, obj, p, rule.confidence)
     elif rule.voice == "between":
-        between = re.match(r"\s+(?:\w+\s+){0,3}?between\s+", text[end:end + 40])
+        between = _BETWEEN.match(text[end:end + 40])
         if not between:
             return
         # "between A and B": the first two mentions that fit, a country that only
