@@ -187,8 +187,11 @@ def _word_starts(items, at_start: bool) -> frozenset[str] | None:
 
 
 def _ends_with_space(items) -> bool:
+    """Whether every match of a parsed sequence ends with a space ("(?:a |an )" does)."""
     while items and str(items[-1][0]) == "SUBPATTERN":
         items = list(items[-1][1][-1])
+    if items and str(items[-1][0]) == "BRANCH":
+        return all(_ends_with_space(list(branch)) for branch in items[-1][1][1])
     return bool(items) and str(items[-1][0]) == "LITERAL" and chr(items[-1][1]) == " "
 
 
