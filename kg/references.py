@@ -177,7 +177,9 @@ def speaker_references(text: str, sentences: list[Sentence], mentions: list[Ment
     return out
 
 
-_PAIR = re.compile(r"\b(?:([Tt]he two)\s+|([Bb]oth)\s+)([Ss]ides|[Pp]arties|[Mm]inistries|[Cc]ountries|[Gg]overnments|[Pp]artners)\b")
+# "\b(?:[Tt]he two|[Bb]oth)\s+(<noun>)\b", each alternative opening with a letter (see _DEFINITE)
+_PAIR = re.compile(r"(?:T(?<!\w.)he two|t(?<!\w.)he two|B(?<!\w.)oth|b(?<!\w.)oth)(\s+)"
+                   r"([Ss]ides|[Pp]arties|[Mm]inistries|[Cc]ountries|[Gg]overnments|[Pp]artners)\b")
 _PAIR_CLASSES = {"countries": ("Country",), "ministries": ("GovernmentBody",), "governments": ("GovernmentBody", "Country")}
 
 
@@ -192,9 +194,9 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
     out = list(mentions)
     last: tuple[tuple[Mention, Mention], int] | None = None  # the pair the previous reference found, and where
     for sent, match in _free_matches(_PAIR, text, sentences, mentions):
-        allowed = _PAIR_CLASSES.get(match.group(3).lower(), ("GovernmentBody", "Organization", "Country"))
+        allowed = _PAIR_CLASSES.get(match.group(2).lower(), ("GovernmentBody", "Organization", "Country"))
         pair = None
-        bilateral = match.group(3).lower() in ("sides", "parties", "countries", "governments")
+        bilateral = match.group(2).lower() in ("sides", "parties", "countries", "governments")
         for a, b in zip(reversed(actors[:-1]), reversed(actors[1:]), strict=True):
             if b.end > match.start() or a.sentence < sent.index - 8:
                 if a.sentence < sent.index - 8:
@@ -216,8 +218,8 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
         if pair is None:
             continue
         last = (pair, sent.index)
-        first_end = match.end(1) if match.group(1) else match.end(2)
-        for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(3), match.end(3))), strict=True):
+        first_end = match.start(1)  # "the two" | "sides"
+        for ref, (start, end) in zip(pair, ((match.start(), first_end), (match.start(2), match.end(2))), strict=True):
             out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.pair.v1",
                                sent.index, zh=ref.zh, country=ref.country))
     return out
