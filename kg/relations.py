@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from .chinese import chinese_relations
 from .dates import clause_around, find_dates, nearest_date
 from .lexicon import Lexicon
-from .ontology import ACTOR_CLASSES, SYMMETRIC, accepts
+from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
 from .references import body_of_title
 from .rules import MentionRules, RelationRule
@@ -65,11 +65,17 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         groups = _groups(doc.text, entities)
         inside_name = _inside_any(ms)
         low = doc.text[sent.start:sent.end].lower() if len(entities) >= 2 else ""
-        starts = _word_starts(low) if low else set()
+        starts = None  # the word starts of the sentence, found when a rule first needs them
         fast = len(low) == sent.end - sent.start  # lower() kept every offset (it almost always does)
+        classes = {m.cls for m in entities}
         for rule in rules if len(entities) >= 2 else ():  # every rule links two mentions
-            if rule.gate is not None and rule.gate.isdisjoint(starts):
-                continue  # none of the words the trigger needs is in the sentence
+            domain, range_ = SIGNATURES[rule.predicate]
+            if classes.isdisjoint(domain) or classes.isdisjoint(range_):
+                continue  # no pair of these mentions is one the contract allows for the rule's relation
+            if rule.gate is not None:
+                starts = _word_starts(low) if starts is None else starts
+                if rule.gate.isdisjoint(starts):
+                    continue  # none of the words the trigger needs is in the sentence
             # scanning the lower-cased sentence without re.I is much faster and finds the same triggers
             matches = ((sent.start + m.start(), sent.start + m.end()) for m in rule.lower_pattern.finditer(low)) \
                 if fast and rule.lower_pattern is not None \
