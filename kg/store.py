@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
+from .graph import ontology_quads
 
 
 def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str, str]) -> list[tuple[int, int]]:
@@ -136,7 +137,7 @@ def _dump_merge(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> None
 
 @cache
 def _ontology_triples() -> frozenset[ox.Triple]:
-    from .graph import ontology_quads  # the ontology's triples stay in the default graph whatever goes
+    """The ontology's triples: they stay in the default graph whatever documents go."""
     return frozenset(q.triple for q in ontology_quads())
 
 
