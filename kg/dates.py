@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .rules import at_word_start
+
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
@@ -20,23 +22,10 @@ MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 
 
-def _at_word_start(*words: str) -> str:
-    r"""Alternatives that start a word, as "W(?<!\w.)ord": the first letter, then the check that no
-    word character stands before it. Same matches as "\b(?:Word|...)", but the regex engine can
-    skip every position whose character opens no alternative (several times faster).
-    "[Ii]n" stands for "In" and "in"."""
-    out = []
-    for word in words:
-        for first in (word[1:3] if word.startswith("[") else word[0]):
-            rest = word[4:] if word.startswith("[") else word[1:]
-            out.append(f"{re.escape(first)}(?<!\\w.){re.escape(rest)}")
-    return "|".join(out)
-
-
 _MONTH_NAMES = ("January February March April May June July August September October November December "
                 "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
 _MONTH = rf"({'|'.join(_MONTH_NAMES)})\.?"
-_MONTH_AT = rf"({_at_word_start(*_MONTH_NAMES)})\.?"  # _MONTH at a word's start
+_MONTH_AT = rf"({at_word_start(*_MONTH_NAMES)})\.?"  # _MONTH at a word's start
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DAY_AT = r"(\d(?<!\w.)\d?)(?:st|nd|rd|th)?"  # _DAY at a word's start
 _YEAR = r"((?:19|20)\d{2})"
@@ -45,7 +34,7 @@ _PREPS = ("[Ii]n", "[Ss]ince", "[Bb]y", "[Ff]rom", "[Dd]uring", "[Uu]ntil", "[Ee
           "[Tt]he end of")
 _RELATIVE = ("[Ll]ast", "[Tt]his", "[Nn]ext")
 _REL_YEAR = r"([Ll]ast|[Tt]his|[Nn]ext|[Tt]he previous|[Tt]he following) year"
-_REL_YEAR_AT = rf"({_at_word_start('[Ll]ast', '[Tt]his', '[Nn]ext', '[Tt]he previous', '[Tt]he following')}) year"
+_REL_YEAR_AT = rf"({at_word_start('[Ll]ast', '[Tt]his', '[Nn]ext', '[Tt]he previous', '[Tt]he following')}) year"
 
 # Order matters: the most specific pattern first; a span taken by one is not reused.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -58,13 +47,13 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md", re.compile(rf"{_MONTH_AT} {_DAY}\b(?!,? (?:19|20)\d{{2}})")),
     ("dm", re.compile(rf"{_DAY_AT} {_MONTH}\b(?!,? (?:19|20)\d{{2}})")),
     ("zh_rel", re.compile(r"(去年|今年|明年|前年)(?:(\d{1,2})月(?:(\d{1,2})日)?)?")),
-    ("rel_month", re.compile(rf"({_at_word_start('[Ll]ast', '[Nn]ext', '[Tt]his')}) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
-    ("rel_season", re.compile(rf"({_at_word_start(*_RELATIVE)}) ([Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\b")),
-    ("month_shift", re.compile(rf"({_at_word_start(*_RELATIVE)}) month\b")),
+    ("rel_month", re.compile(rf"({at_word_start('[Ll]ast', '[Nn]ext', '[Tt]his')}) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
+    ("rel_season", re.compile(rf"({at_word_start(*_RELATIVE)}) ([Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\b")),
+    ("month_shift", re.compile(rf"({at_word_start(*_RELATIVE)}) month\b")),
     ("rel_year", re.compile(rf"{_REL_YEAR_AT}\b")),
-    ("m_only", re.compile(rf"(?:{_at_word_start(*_PREPS)}) {_MONTH}(?![\w-]|,? \d)")),
+    ("m_only", re.compile(rf"{at_word_start(*_PREPS)} {_MONTH}(?![\w-]|,? \d)")),
     ("weekday", re.compile(r"\b(?i:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("year", re.compile(rf"(?:{_at_word_start(*_PREPS, '[Oo]f', '[Bb]efore', '[Aa]fter')}) {_YEAR}\b(?![-–/]\d)")),
+    ("year", re.compile(rf"{at_word_start(*_PREPS, '[Oo]f', '[Bb]efore', '[Aa]fter')} {_YEAR}\b(?![-–/]\d)")),
 ]
 
 

@@ -137,6 +137,19 @@ def _lower_literals(pattern: str) -> str:
     return "".join(out)
 
 
+def at_word_start(*alternatives: str) -> str:
+    r"""``\b(?:alt|...)`` for alternatives that each open with a letter, written as "W(?<!\w.)ord":
+    the letter first, then the check that no word character stands before it. Same matches, but
+    the regex engine skips every position whose character opens no alternative (several times
+    faster on whole texts). "[Ii]n" stands for "In" and "in"; the rest of an alternative is a
+    pattern without a top-level "|"."""
+    out = []
+    for alt in alternatives:
+        firsts, rest = (alt[1:3], alt[4:]) if alt.startswith("[") else (alt[0], alt[1:])
+        out.extend(f"{re.escape(first)}(?<!\\w.){rest}" for first in firsts)
+    return "(?:" + "|".join(out) + ")"
+
+
 def required_words(pattern: str) -> frozenset[str] | None:
     """Word starts (up to 4 letters, lower case) one of which every match of ``pattern`` contains,
     or None when the pattern does not say. Used to skip the rules a sentence cannot trigger."""
