@@ -16,6 +16,7 @@ from importlib import resources
 
 import yaml
 
+from .datafiles import load_yaml
 from .errors import DataFileError
 from .lexicon import Lexicon
 from .ontology import SIGNATURES, accepts
@@ -53,7 +54,7 @@ def _alternation(words: list[str]) -> str:
 def chinese_rules() -> ChineseRules:
     path = "kg/data/rules/chinese.yaml"
     try:
-        data = yaml.safe_load(resources.files("kg.data").joinpath("rules", "chinese.yaml").read_text(encoding="utf-8"))
+        data = load_yaml(resources.files("kg.data").joinpath("rules", "chinese.yaml").read_text(encoding="utf-8"))
         verbs: dict[str, ChineseVerb] = {}
         for raw in data["verbs"]:
             if raw["predicate"] not in SIGNATURES:

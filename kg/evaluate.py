@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from rdflib import Dataset, URIRef
 
+from .datafiles import load_yaml
 from .errors import InputError
 from .ontology import KG_NS, SYMMETRIC
 
@@ -39,7 +40,7 @@ def load_gold(path: Path) -> Gold:
         InputError: the file is missing, not YAML, or refers to unknown entity ids.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"Gold file {path} cannot be read: {exc}") from None
     if not isinstance(data, dict) or "document" not in data:

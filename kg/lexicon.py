@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .datafiles import load_yaml
 from .errors import DataFileError
 from .ontology import CLASSES
 
@@ -216,7 +217,7 @@ def load_lexicon(folder: str | None = None) -> Lexicon:
     for path in files:
         label = f"kg/data/lexicon/{path.name}" if folder is None else str(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise DataFileError(f"Lexicon {label} is not valid YAML: {exc}") from None
         if path.name.startswith("countries."):

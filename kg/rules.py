@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from .datafiles import load_yaml
 from .errors import DataFileError
 from .ontology import CLASSES, SIGNATURES
 
@@ -16,7 +17,7 @@ from .ontology import CLASSES, SIGNATURES
 def _read(name: str) -> dict:
     path = f"kg/data/rules/{name}"
     try:
-        data = yaml.safe_load(resources.files("kg.data").joinpath("rules", name).read_text(encoding="utf-8"))
+        data = load_yaml(resources.files("kg.data").joinpath("rules", name).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataFileError(f"Rules {path} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
