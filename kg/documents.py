@@ -6,12 +6,13 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .datafiles import load_yaml
 from .errors import InputError
 from .formats import HTML_SUFFIXES, PDF_SUFFIXES, html_text, pdf_text
 from .records import Document
@@ -181,21 +182,35 @@ def read_document(path: Path, *, encoding: str | None = None, date: str | None =
 def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
                    max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False) -> Iterator[Document | Skipped]:
     """Yield a Document per readable file and a Skipped per file or path that is not."""
+    for _, item in read_files(paths, encoding=encoding, date=date, max_bytes=max_bytes, lenient=lenient):
+        yield item
+
+
+def read_files(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False,
+               known: Callable[[Path], Document | None] | None = None) -> Iterator[tuple[Path | None, Document | Skipped]]:
+    """:func:`read_documents`, each with the file it came from (None for a path that is no file).
+
+    ``known(path)`` may give the Document a file gave before (unchanged since): it is not read again.
+    """
     files, problems = find_files(paths)
-    yield from problems  # each says why; the caller reports them
+    for problem in problems:  # each says why; the caller reports them
+        yield None, problem
     root = Path.cwd()
     seen: set[str] = set()
     for path in files:
         try:
-            doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
+            doc = known(path) if known else None
+            if doc is None:
+                doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
         except InputError as exc:
-            yield Skipped(_display(path, root), str(exc))
+            yield path, Skipped(_display(path, root), str(exc))
             continue
         if doc.id in seen:
             log.warning("%s has the same content as an earlier file; read once.", doc.source)
             continue
         seen.add(doc.id)
-        yield doc
+        yield path, doc
 
 
 def count_matches(pattern: re.Pattern, text: str) -> int:
@@ -218,16 +233,12 @@ def _display(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
-# libyaml's safe loader where PyYAML was built with it: ten times faster, the same values
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _front_matter(text: str, source: str) -> tuple[dict, int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, 0
     try:
-        meta = yaml.load(match.group(1), Loader=_SAFE_LOADER) or {}
+        meta = load_yaml(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: the front matter is not valid YAML ({exc.problem}). Fix it or remove it.") from None
     except (ValueError, OverflowError) as exc:  # a date-like value that is no date ("2019-31-20")

@@ -8,13 +8,14 @@ import hashlib
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from sys import intern
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, NamespaceManager
 
-from .cache import document_key, extractor_version
+from .cache import document_key, extractor_version, writer_version
 from .documents import CJK
 from .ontology import KG_NS, KGR_NS
 from .records import Entity, Extraction
@@ -102,31 +103,43 @@ def graph_of(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) ->
 
 
 def graph_version(base: str = KGR_NS) -> str:
-    """What every named graph depends on beyond its document and entities: the extractor's code and
-    data (which include the ontology and this module), the IRI base, and pyoxigraph, which writes
-    the files (another version may lay them out otherwise)."""
-    return hashlib.sha256(f"{extractor_version()}|{base}|{ox.__version__}".encode()).hexdigest()[:32]
+    """What every output file depends on beyond its documents and entities: the extractor's code and
+    data (which include the ontology and this module), the code that lays the files out, the IRI
+    base, and pyoxigraph, which writes them (another version may lay them out otherwise)."""
+    return hashlib.sha256(f"{extractor_version()}|{writer_version()}|{base}|{ox.__version__}".encode()).hexdigest()[:32]
 
 
 def fingerprints(extractions: list[Extraction], entities: dict[str, Entity]) -> list[str]:
     """A digest per document of what its named graph is made from: the document and how it was read
     (its extraction follows from these) and every field of the entities it names that the graph
     states. Same digest (under the same :func:`graph_version`), same named graph, byte for byte."""
-    entity_digest: dict[str, str] = {}
-
-    def digest(entity: Entity) -> str:
-        if entity.key not in entity_digest:
-            entity_digest[entity.key] = hashlib.sha256(repr((
-                entity.key, entity.iri, entity.cls, entity.label, entity.label_zh, sorted(entity.alt_labels),
-                entity.wikidata, sorted(entity.titles))).encode()).hexdigest()
-        return entity_digest[entity.key]
-
+    digests: dict[str, str] = {}
     out = []
     for ex in extractions:
-        keys = {m.key for m in ex.mentions} | {r.subject for r in ex.relations} | {r.object for r in ex.relations}
-        parts = [document_key(ex.document)] + [digest(entities[k]) for k in sorted(keys) if k in entities]
-        out.append(hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+        keys = named_keys(ex)
+        for key in keys - digests.keys():
+            if key in entities:
+                digests[key] = entity_digest(entities[key])
+        out.append(fingerprint(document_key(ex.document), keys, digests))
     return out
+
+
+def named_keys(ex: Extraction) -> set[str]:
+    """The entity keys a document names (its graph describes those that are entities)."""
+    keys = {m.key for m in ex.mentions} | {r.subject for r in ex.relations} | {r.object for r in ex.relations}
+    return {intern(k) for k in keys}  # one string per key, so that kg.incremental's index stores each once
+
+
+def entity_digest(entity: Entity) -> str:
+    """A digest of every field of an entity that a named graph states."""
+    return hashlib.sha256(repr((entity.key, entity.iri, entity.cls, entity.label, entity.label_zh,
+                                sorted(entity.alt_labels), entity.wikidata, sorted(entity.titles))).encode()).hexdigest()
+
+
+def fingerprint(document: str, keys: set[str], digests: dict[str, str]) -> str:
+    """A document's fingerprint from its document key and the digests of the entities among ``keys``."""
+    parts = [document] + [digests[k] for k in sorted(keys) if k in digests]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
@@ -148,7 +161,7 @@ def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_
     if doc.date:
         add(g, ox.NamedNode(DCT + "date"), date_literal(doc.date))
         add(g, K["dateSource"], ox.Literal(doc.date_source))
-    keys = {m.key for m in ex.mentions} | {r.subject for r in ex.relations} | {r.object for r in ex.relations}
+    keys = named_keys(ex)
     signed = {r.object for r in ex.relations if r.predicate == "signed"}
     for key in sorted(keys):
         entity = entities.get(key)

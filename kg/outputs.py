@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +35,7 @@ import pyoxigraph as ox
 from .errors import OutputError
 from .export import current_umask, fsync_dir
 from .graph import PREFIXES, ontology_quads
-from .store import update_build, write_build
+from .store import Layout, update_build, write_build
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,13 @@ BUILDS = ".builds"
 CURRENT = "current"
 FILES = ("graph.ttl", "graph.trig")
 MANIFEST = "manifest.json"
+STATS = ".stat.json"  # unpublished: each file's stat when written, for a quick check_published
 STORE = "store"
 PUBLISHED = (*FILES, MANIFEST, STORE)
 
 
 def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list[ox.Quad]],
-            settings: dict | None = None, version: str = "") -> list[Path]:
+            settings: dict | None = None, version: str = "", extra: dict[str, Callable[[], bytes]] | None = None) -> list[Path]:
     """Write a complete output set and switch ``out_dir/current`` to it (the caller holds the lock).
 
     ``documents`` are the manifest's entries in graph order, each naming its named graph
@@ -55,7 +57,8 @@ def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list
     document i's quads. When the previous set is intact, was made by the same ``version`` with the
     same settings, and few documents changed (at most 16, or a quarter), only their graphs are made and
     written again (:func:`kg.store.update_build`); otherwise every graph (:func:`kg.store.write_build`).
-    Either way the files are the same bytes.
+    Either way the files are the same bytes. ``extra`` files (made when they are written) join the
+    set unpublished, such as kg.incremental's index.
 
     Raises:
         OutputError: the folder cannot be written; the previous set is left as it was.
@@ -73,27 +76,32 @@ def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list
         documents = [dict(d) for d in documents]
         manifest = {"files": {}, "documents": documents, "settings": settings or {}, "version": version}
         plan = None if changed else _update_plan(out_dir, manifest, graph_of)
-        ranges = None
+        layout = None
         if plan is not None:
             try:
-                ranges = update_build(target, *plan, PREFIXES)
+                layout = update_build(target, *plan, PREFIXES)
             except (OSError, ValueError, SyntaxError) as exc:
                 if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
                     raise  # writing every graph needs more room still
                 # the previous set could not be read as expected: start over with every graph
                 log.info("Rewriting every graph: the previous outputs could not be reused (%s).", exc)
-            if ranges is None:  # (after the handler, which kept the failed update's store open)
+            if layout is None:  # (after the handler, which kept the failed update's store open)
                 shutil.rmtree(target)
                 target.mkdir(mode=0o777 & ~current_umask())
-        if ranges is None:
+        if layout is None:
             parts = itertools.chain([list(ontology_quads())], (graph_of(i) for i in range(len(documents))))
-            ranges = write_build(target, parts, PREFIXES)
-        manifest["ontology"] = list(ranges[0])
-        for entry, span in zip(documents, ranges[1:], strict=True):
-            entry["trig"] = list(span)
-        for name in FILES:
-            manifest["files"][name] = _sha256(target / name, sync=True)
+            layout = write_build(target, parts, PREFIXES)
+        manifest["ontology"] = list(layout.trig[0])
+        manifest["turtle"] = {"ontology": list(layout.ttl[0]), "entities": {k: list(v) for k, v in layout.entities.items()}}
+        for entry, trig, ttl in zip(documents, layout.trig[1:], layout.ttl[1:], strict=True):
+            entry["trig"], entry["ttl"] = list(trig), list(ttl)
+        with ThreadPoolExecutor(len(FILES)) as pool:  # hashing runs beside the extra files' making
+            digests = {name: pool.submit(_sha256, target / name, True) for name in FILES}
+            for name, make in (extra or {}).items():
+                _write_file(target / name, make())
+            manifest["files"] = {name: digest.result() for name, digest in digests.items()}
         _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        _write_file(target / STATS, json.dumps({name: _stat(target / name) for name in FILES}).encode("utf-8"))
         fsync_dir(target)
         _link_names(out_dir)
         _swap(out_dir / CURRENT, Path(BUILDS) / target.name)
@@ -121,15 +129,16 @@ REWRITE_SHARE = 4
 
 
 def _update_plan(out_dir: Path, manifest: dict, graph_of: Callable[[int], list[ox.Quad]]):
-    """(previous set, layout, kept and dropped graphs) for :func:`kg.store.update_build`, or None when the
+    """(previous set, parts, previous layout, kept and dropped graphs) for :func:`kg.store.update_build`, or None when the
     previous set cannot be reused: none, another version or settings, a graph shared by two
     documents, or too many changes."""
     current = out_dir / CURRENT
     try:
         old = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
-        before = {d["graph"]: d for d in old["documents"] if "trig" in d and "fingerprint" in d}
-        ontology = tuple(old["ontology"])
-    except (OSError, ValueError, KeyError, TypeError):
+        before = {d["graph"]: d for d in old["documents"] if "trig" in d and "ttl" in d and "fingerprint" in d}
+        ontology = (tuple(old["ontology"]), tuple(old["turtle"]["ontology"]))
+        entities = {iri: tuple(span) for iri, span in old["turtle"]["entities"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     documents = manifest["documents"]
     graphs = [d["graph"] for d in documents]
@@ -142,27 +151,44 @@ def _update_plan(out_dir: Path, manifest: dict, graph_of: Callable[[int], list[o
     unchanged = {d["graph"] for d, same in zip(documents, kept, strict=True) if same}
     kept_graphs = [ox.NamedNode(g) for g in sorted(unchanged)]
     dropped = [ox.NamedNode(g) for g in sorted(set(before) - unchanged)]
-    layout = itertools.chain([ontology], (tuple(before[d["graph"]]["trig"]) if same else graph_of(i)
-                                          for i, (d, same) in enumerate(zip(documents, kept, strict=True))))
-    return current.resolve(), layout, kept_graphs, dropped
+    parts = itertools.chain([ontology], ((tuple(before[d["graph"]]["trig"]), tuple(before[d["graph"]]["ttl"]))
+                                         if same else graph_of(i)
+                                         for i, (d, same) in enumerate(zip(documents, kept, strict=True))))
+    return current.resolve(), parts, Layout(entities=entities), kept_graphs, dropped
 
 
 def check_published(out_dir: Path) -> list[str]:
-    """The published files that no longer match their manifest (edited, truncated or damaged)."""
+    """The published files that no longer match their manifest (edited, truncated or damaged).
+
+    A file whose size, modification time and inode are those recorded when it was written
+    (``.stat.json``) is taken as unchanged without reading it (graph files can be gigabytes);
+    any other is hashed and compared."""
     current = out_dir / CURRENT
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
+    try:
+        stats = json.loads((current / STATS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stats = {}
     changed = []
     for name, digest in sorted(manifest.get("files", {}).items()):
         try:
+            if stats.get(name) == _stat(current / name):
+                continue  # untouched since it was written and hashed (as make and git judge files)
             actual = _sha256(current / name)
         except OSError:
             actual = None
         if actual != digest:
             changed.append(name)
     return changed
+
+
+def _stat(path: Path) -> list[int]:
+    """What changes when a file is written, replaced or truncated: size, modification time, inode."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
 def _sha256(path: Path, sync: bool = False) -> str:

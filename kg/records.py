@@ -92,7 +92,6 @@ class Entity:
     alt_labels: set[str] = field(default_factory=set)
     wikidata: str | None = None
     titles: set[str] = field(default_factory=set)
-    docs: set[str] = field(default_factory=set)
 
 
 @_pickled_by_fields

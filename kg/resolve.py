@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from sys import intern
 
 from .lexicon import Lexicon
 from .ontology import KGR_NS
@@ -59,47 +60,101 @@ def resolve_entities(extractions: list[Extraction], lexicon: Lexicon, base: str 
     """One Entity per key across all documents.
 
     Returns:
-        Entities by key; labels, classes and IRIs are chosen deterministically.
+        Entities by key, sorted; labels, classes and IRIs are chosen deterministically.
     """
-    surfaces: dict[str, Counter] = defaultdict(Counter)
-    names: dict[str, Counter] = defaultdict(Counter)
-    classes: dict[str, Counter] = defaultdict(Counter)
-    zh: dict[str, str] = {}
-    titles: dict[str, set[str]] = defaultdict(set)
-    docs: dict[str, set[str]] = defaultdict(set)
+    resolution = Resolution()
     for ex in extractions:
+        resolution.add(ex)
+    order = {ex.document.id: n for n, ex in enumerate(extractions)}
+    return {key: entity for key in sorted(resolution.docs)
+            if (entity := resolution.entity(key, lexicon, base, order)) is not None}
+
+
+class Resolution:
+    """What every document says of each entity key: how it is named, as which class, in which
+    documents, with which Chinese name and titles. A document's counts can be taken out again,
+    so a build after a few changes updates these instead of counting every document anew, and
+    :meth:`entity` gives what a count over the whole corpus gives."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, set[str]] = {}  # documents that name the key (a mention or a relation)
+        self.classes: dict[str, Counter] = defaultdict(Counter)
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.surfaces: dict[str, Counter] = defaultdict(Counter)
+        self.zh: dict[str, dict[str, str]] = defaultdict(dict)  # the first Chinese name in each document
+        self.titles: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, ex: Extraction) -> set[str]:
+        """Count one document in; the keys it names."""
+        return self._count(ex, 1)
+
+    def remove(self, ex: Extraction) -> set[str]:
+        """Take one document's counts out again (it was added before); the keys it named."""
+        keys = self._count(ex, -1)
+        doc = ex.document.id
+        for key in keys:
+            self.docs[key].discard(doc)
+            if key in self.zh:
+                self.zh[key].pop(doc, None)
+            if not self.docs[key]:
+                for table in (self.docs, self.classes, self.names, self.surfaces, self.zh, self.titles):
+                    table.pop(key, None)
+        return keys
+
+    def _count(self, ex: Extraction, sign: int) -> set[str]:
+        doc = ex.document.id
+        keys: set[str] = set()
         for m in ex.mentions:
-            docs[m.key].add(ex.document.id)
-            classes[m.key][m.cls] += 1
-            if m.zh and m.key not in zh:
-                zh[m.key] = m.zh
+            key = intern(m.key)  # one string per key, so that kg.incremental's index stores each once
+            keys.add(key)
+            _bump(self.classes[key], m.cls, sign)
+            if m.zh and sign > 0:
+                self.zh[key].setdefault(doc, m.zh)
             if m.title:
-                titles[m.key].add(clean_text(m.title))
+                _bump(self.titles[key], clean_text(m.title), sign)
             if m.source.startswith("coref"):
                 continue  # "the alliance" is a reference, not a name
-            names[m.key][m.name] += 1
-            if not (m.cls == "Goal" and m.key.startswith("goal:") and not m.key.startswith("goal:name:")):
-                surfaces[m.key][clean_text(" ".join(m.text.split()))] += 1
+            _bump(self.names[key], m.name, sign)
+            if not (m.cls == "Goal" and key.startswith("goal:") and not key.startswith("goal:name:")):
+                _bump(self.surfaces[key], clean_text(" ".join(m.text.split())), sign)
         for r in ex.relations:  # a country named only through an adjective or lexicon link
-            for key in (r.subject, r.object):
-                docs[key].add(ex.document.id)
-    entities: dict[str, Entity] = {}
-    for key in sorted(docs):
+            keys.add(intern(r.subject))
+            keys.add(intern(r.object))
+        if sign > 0:
+            for key in keys:
+                self.docs.setdefault(key, set()).add(doc)
+        return keys
+
+    def entity(self, key: str, lexicon: Lexicon, base: str, order: dict[str, int]) -> Entity | None:
+        """The entity a key stands for, or None (a key only references name); ``order`` gives each
+        document's place in the corpus (the first Chinese name in corpus order is the one kept)."""
+        if key not in self.docs:
+            return None
         entry = lexicon.entries.get(key[4:]) if key.startswith("lex:") else None
+        names, classes = self.names.get(key), self.classes.get(key)
         if entry:
             label, cls = entry.name, entry.cls
             alt = {a for a in entry.aliases}
             label_zh, wikidata = entry.zh, entry.wikidata
         else:
-            if not names[key]:
-                continue
-            label = min(names[key].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
-            cls = min(classes[key], key=lambda c: (-classes[key][c], _CLASS_PRIORITY.index(c)))
-            alt, label_zh, wikidata = set(), zh.get(key), None
+            if not names:
+                return None
+            label = min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+            cls = min(classes, key=lambda c: (-classes[c], _CLASS_PRIORITY.index(c)))
+            zh = self.zh.get(key)
+            alt, label_zh, wikidata = set(), min(zh.items(), key=lambda kv: order[kv[0]])[1] if zh else None, None
         label = clean_text(" ".join(label.split()))
-        alt |= {s for s in surfaces[key] if s.casefold() != label.casefold()}
+        alt |= {s for s in self.surfaces.get(key, ()) if s.casefold() != label.casefold()}
         prefix = "goal-" if cls == "Goal" else ""
         iri = mint_iri(entry.name if entry else key.split(":", 1)[1] if key.startswith("goal:") and not key.startswith("goal:name:") else label, base, prefix)
-        entities[key] = Entity(key=key, iri=iri, cls=cls, label=label, label_zh=label_zh, alt_labels=alt,
-                               wikidata=wikidata, titles=titles.get(key, set()), docs=docs[key])
-    return entities
+        return Entity(key=key, iri=iri, cls=cls, label=label, label_zh=label_zh, alt_labels=alt,
+                      wikidata=wikidata, titles=set(self.titles.get(key, ())))
+
+
+def _bump(counter: Counter, item: str, sign: int) -> None:
+    """Count an item in or out; a count that reaches 0 goes (an empty Counter is false)."""
+    count = counter[item] + sign
+    if count:
+        counter[item] = count
+    else:
+        del counter[item]

@@ -190,7 +190,7 @@ def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
 
 @pytest.mark.bad_input(22)
 def test_one_document_failing_leaves_the_others_and_is_reported(tmp_path, monkeypatch):
-    from kg import pipeline
+    from kg import extraction
 
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "b.txt").write_text("The State Council issued the Made in China 2025 strategy in May 2015.\n")
@@ -201,13 +201,13 @@ def test_one_document_failing_leaves_the_others_and_is_reported(tmp_path, monkey
         doc = next(q.subject for q in quads if q.predicate.value == "http://purl.org/dc/terms/source" and "a.txt" in q.object.value)
         return {q for q in quads if q.graph_name == doc}
     before = graph_of_a(_quads(out))
-    real = pipeline.extract_document
+    real = extraction.extract_document
 
     def failing(doc, lexicon=None):
         if doc.source.endswith("b.txt"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(doc, lexicon)
-    monkeypatch.setattr(pipeline, "extract_document", failing)
+    monkeypatch.setattr(extraction, "extract_document", failing)
     (tmp_path / "b.txt").write_text("The State Council revised the Made in China 2025 strategy in May 2016.\n")
     result = runner.invoke(app, ["build", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 3 and "b.txt: extraction failed (RecursionError" in result.output

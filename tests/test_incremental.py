@@ -168,3 +168,100 @@ def test_a_previous_store_that_cannot_be_read_means_every_graph_again(tmp_path, 
     assert ways == ["update_build", "write_build"]
     build_to(tmp_path / "clean", [corpus], cache=None)
     assert _outputs(out) == _outputs(tmp_path / "clean") and _quads(out) == _quads(tmp_path / "clean")
+
+
+def _triples_of(path: Path) -> set:
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return {q.triple for q in store}
+
+
+def test_random_edits_keep_graph_ttl_the_merge_and_equal_to_a_clean_build(tmp_path):
+    """graph.ttl is laid out in sections (the ontology, each document's own nodes, one block per
+    entity) so that an update rewrites only what changed; after each of a run of random edits to
+    documents that share entities, it still holds exactly the store's merge, and the same bytes as
+    a clean build."""
+    import random
+
+    dev = Path(__file__).parent / "corpus" / "dev"
+    docs = {p.name: p.read_text(encoding="utf-8") for p in sorted(dev.glob("*.md"))[:6]}
+    corpus = _write(tmp_path / "corpus", docs)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    rng = random.Random(11)
+    gone: dict[str, str] = {}
+    for step in range(5):
+        name = rng.choice(sorted(docs))
+        action = rng.choice(["year", "delete", "borrow"] + (["restore"] if gone else []))
+        if action == "year":  # the same facts, dated otherwise
+            docs[name] = docs[name].replace("20", "19", 1)
+        elif action == "delete" and len(docs) > 2:
+            gone[name] = docs.pop(name)
+        elif action == "borrow":  # a sentence of another document: its entities gain a document
+            other = docs[rng.choice(sorted(set(docs) - {name}))]
+            docs[name] += "\n" + max(other.split(". "), key=len) + ".\n"
+        elif action == "restore":
+            back = rng.choice(sorted(gone))
+            docs[back] = gone.pop(back)
+        _write(corpus, docs)
+        build_to(out, [corpus])
+        clean = tmp_path / f"clean{step}"
+        build_to(clean, [corpus], cache=None)
+        assert _outputs(out) == _outputs(clean), (step, action, name)
+        merge = {q.triple for q in ox.Store.read_only(str(out / "store")).quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        assert _triples_of(out / "graph.ttl") == merge, (step, action, name)
+
+
+def test_the_extraction_cache_ignores_only_files_extraction_never_runs():
+    """kg.cache.OUTPUT_FILES leave the extractor's version out: each exists, and none is imported,
+    directly or not, by kg.extraction (else a change there would reuse stale extractions)."""
+    import ast
+
+    from kg.cache import OUTPUT_FILES
+
+    package = Path(__file__).resolve().parents[1] / "kg"
+    assert all((package / name).is_file() for name in OUTPUT_FILES)
+    reached, todo = set(), ["extraction.py"]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [f"{node.module}.py"] if node.module else [f"{a.name}.py" for a in node.names]
+    assert "lexicon.py" in reached and "relations.py" in reached
+    assert not reached & OUTPUT_FILES
+
+
+def test_a_build_reads_only_the_files_that_changed_since_the_last(tmp_path, monkeypatch):
+    """kg.incremental's index: a file whose stat is unchanged is not read again; a touched one is
+    read but not extracted; a changed document whose previous extraction left the cache, or a
+    build from another working directory (sources are relative to it), starts from scratch."""
+    import os
+    import shutil
+
+    from kg import documents
+
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    read: list[str] = []
+    real = documents.read_document
+    monkeypatch.setattr(documents, "read_document", lambda path, **kw: (read.append(path.name), real(path, **kw))[1])
+    assert build_to(out, [corpus]).extracted == 0 and read == []
+    (corpus / "a.txt").write_text(DOCS["a.txt"].replace("2015", "2017") + "\n", encoding="utf-8")
+    assert build_to(out, [corpus]).extracted == 1 and read == ["a.txt"]
+    read.clear()
+    os.utime(corpus / "c.txt")
+    assert build_to(out, [corpus]).extracted == 0 and read == ["c.txt"]
+    read.clear()
+    shutil.rmtree(out / ".cache")  # the previous extraction of b.txt is gone
+    (corpus / "b.txt").write_text(DOCS["b.txt"].replace("July", "June") + "\n", encoding="utf-8")
+    assert build_to(out, [corpus]).extracted == 3 and read[-3:] == ["a.txt", "b.txt", "c.txt"]
+    build_to(tmp_path / "clean", [corpus], cache=None)
+    assert _outputs(out) == _outputs(tmp_path / "clean")
+    read.clear()
+    monkeypatch.chdir(corpus)
+    build_to(out, [corpus])
+    assert sorted(read) == ["a.txt", "b.txt", "c.txt"]

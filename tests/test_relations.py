@@ -56,7 +56,7 @@ def test_rule_gates_change_nothing(lexicon, monkeypatch):
     from pathlib import Path
 
     from kg.documents import read_document
-    from kg.pipeline import extract_document
+    from kg.extraction import extract_document
     from kg.rules import relation_rules
 
     root = Path(__file__).resolve().parent.parent
@@ -64,11 +64,11 @@ def test_rule_gates_change_nothing(lexicon, monkeypatch):
     gated = [extract_document(d, lexicon).relations for d in docs]
     assert sum(r.gate is not None for r in relation_rules()) >= 25  # most rules can be skipped
     ungated = tuple(dataclasses.replace(r, gate=None, lower_pattern=None) for r in relation_rules())
-    import kg.pipeline as pipeline
+    import kg.extraction as extraction
     from kg.rules import mention_rules
     ungated_mentions = dataclasses.replace(mention_rules(), title_words=None, policy_nouns=None, goal_gate=None)
-    original = pipeline.relation_rules, pipeline.mention_rules
-    pipeline.relation_rules, pipeline.mention_rules = (lambda: ungated), (lambda: ungated_mentions)
+    original = extraction.relation_rules, extraction.mention_rules
+    extraction.relation_rules, extraction.mention_rules = (lambda: ungated), (lambda: ungated_mentions)
     import kg.relations as relations
     from kg.ontology import CLASSES
     everything = frozenset(CLASSES)  # the class test skips nothing; the contract still checks each pair
@@ -76,4 +76,4 @@ def test_rule_gates_change_nothing(lexicon, monkeypatch):
     try:
         assert [extract_document(d, lexicon).relations for d in docs] == gated
     finally:
-        pipeline.relation_rules, pipeline.mention_rules = original
+        extraction.relation_rules, extraction.mention_rules = original

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
 from kg.documents import read_documents  # noqa: E402
+from kg.extraction import extract_all  # noqa: E402
 from kg.lexicon import load_lexicon  # noqa: E402
-from kg.pipeline import extract_all  # noqa: E402
 from tests.servers import free_port, start  # noqa: E402
 
 
