@@ -41,12 +41,13 @@ class DocRecord:
     """What one document gave the last build."""
 
     document: Document  # as read, without its text
+    cache_key: str  # its extraction's key in the cache (kg.cache.document_key)
     path: str  # the manifest's absolute path
     keys: frozenset[str]  # the entity keys it names
     fingerprint: str
     sentences: int
     words: int
-    relations: Counter  # its relations by predicate, between entities
+    relations: dict[str, int]  # its relations by predicate, between entities
 
 
 @dataclass
@@ -93,8 +94,7 @@ class Extractions(Sequence):
         return self.loaded.get(record.document.id) or self.load(record)
 
     def load(self, record: DocRecord) -> Extraction:
-        doc = record.document
-        extraction = self.cache.load(document_key(doc), doc.sha256)
+        extraction = self.cache.load(record.cache_key, record.document.sha256)
         if extraction is None:
             doc = read_document(Path(record.path), root=Path.cwd(), **self.options)
             extraction = extract_document(doc, self.lexicon)
@@ -152,8 +152,8 @@ def update(previous: Index, stamp: tuple, paths: Iterable[Path], lexicon: Lexico
     gone: set[str] = set()  # their cache keys
     for record in previous.docs.values():
         if record.document.id not in same:
-            gone.add(document_key(record.document))
-            extraction = cache.load(document_key(record.document), record.document.sha256)
+            gone.add(record.cache_key)
+            extraction = cache.load(record.cache_key, record.document.sha256)
             if extraction is None:
                 return None
             before.append(extraction)
@@ -183,17 +183,18 @@ def update(previous: Index, stamp: tuple, paths: Iterable[Path], lexicon: Lexico
         extraction = loaded.get(doc.id)
         if extraction is not None:
             keys = frozenset(named_keys(extraction))
-            record = DocRecord(replace(doc, text=""), record.path if record else str(Path(doc.source).resolve()),
+            record = DocRecord(replace(doc, text=""), document_key(doc),
+                               record.path if record else str(Path(doc.source).resolve()),
                                keys, fingerprint(document_key(doc), keys, digests), len(extraction.sentences),
                                record.words if record else len(doc.text.split()),
-                               Counter(r.predicate for r in extraction.relations
-                                       if r.subject in entities and r.object in entities))
+                               dict(Counter(r.predicate for r in extraction.relations
+                                            if r.subject in entities and r.object in entities)))
         else:
-            cache.keep(document_key(record.document))
+            cache.keep(record.cache_key)
             if record.keys & changed:
-                record = replace(record, fingerprint=fingerprint(document_key(record.document), record.keys, digests))
+                record = replace(record, fingerprint=fingerprint(record.cache_key, record.keys, digests))
         records.append(record)
-    cache.used -= gone - {document_key(r.document) for r in records}  # loaded only to be counted out
+    cache.used -= gone - {r.cache_key for r in records}  # loaded only to be counted out
     files = {where[r.document.id]: (stats[where[r.document.id]], r.document.id) for r in records}
     index = Index(stamp, files, {r.document.id: r for r in records}, resolution, entities, digests)
     return Update(index, Extractions(records, loaded, cache, lexicon, options), skipped, extracted)

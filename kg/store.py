@@ -12,6 +12,7 @@ kg.outputs publishes it together with the files of the same build, written whole
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -25,19 +26,22 @@ from .errors import InputError
 from .graph import K, ontology_quads
 
 MENTIONED_IN = K["mentionedIn"]
+Span = tuple[int, int, str]  # start, end, SHA-256 of the bytes
 
 
 @dataclass
 class Layout:
     """Where each part of a build lies in its files, so that the next build can copy what did not change.
 
-    ``trig`` and ``ttl`` give each part's byte range (the ontology first, then each document);
-    ``entities`` each entity's block in graph.ttl, by IRI.
+    ``trig`` and ``ttl`` give each part's span (the ontology first, then each document);
+    ``entities`` each entity's block in graph.ttl, by IRI. A span is (start, end, SHA-256 of
+    those bytes): the spans of a file cover it, in order, so its digest can be made from theirs
+    (kg.outputs) without reading it again.
     """
 
-    trig: list[tuple[int, int]] = field(default_factory=list)
-    ttl: list[tuple[int, int]] = field(default_factory=list)
-    entities: dict[str, tuple[int, int]] = field(default_factory=dict)
+    trig: list[Span] = field(default_factory=list)
+    ttl: list[Span] = field(default_factory=list)
+    entities: dict[str, Span] = field(default_factory=dict)
 
 
 def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str, str]) -> Layout:
@@ -62,16 +66,13 @@ def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str
     layout = Layout()
     entities: set[ox.NamedNode] = set()
     seen: set = set()
-    batch: list[ox.Quad] = []
+    batch = _Batch(store)
     with open(folder / "graph.trig", "wb") as trig, open(folder / "graph.ttl", "wb") as ttl:
         for n, quads in enumerate(parts):
-            layout.trig.append(_write_part(trig, quads, prefixes, first=n == 0))
+            layout.trig.append(_write(trig, _trig_part(quads, prefixes, first=n == 0)))
             layout.ttl.append(_write(ttl, _turtle_section(quads, prefixes, n == 0, seen, entities)))
-            batch.extend(quads)
-            if len(batch) >= _BATCH:
-                _add(store, batch, bulk=True)
-                batch = []
-        _add(store, batch, bulk=True)
+            batch.add(quads)
+        batch.load()
         for node in sorted(entities, key=lambda e: e.value):
             layout.entities[node.value] = _write(ttl, _entity_turtle(store, node, prefixes))
     store.optimize()  # a compacted store answers queries about twice as fast
@@ -79,24 +80,52 @@ def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str
     return layout
 
 
-_BATCH = 100_000  # quads per bulk write: large enough to be fast, small enough to bound memory
+class _Batch:
+    """Parts on their way into the store, a bulk load at a time, as N-Quads text: each quad in its
+    named graph, and as a triple in the default graph, the merge. Made as text (the graph name cut
+    from each line) rather than as Python objects, which cost several times more per quad."""
+
+    SIZE = 100_000  # quads per bulk load: large enough to be fast, small enough to bound memory
+
+    def __init__(self, store: ox.Store):
+        self.store, self.quads, self.triples, self.size = store, [], [], 0
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        self.quads.append(text)
+        if quads and not isinstance(quads[0].graph_name, ox.DefaultGraph):
+            # a named graph's lines all end " <graph> .\n" (a newline in a literal is written \n)
+            end = f" {quads[0].graph_name} .\n".encode()
+            if text.count(end) == text.count(b"\n"):
+                self.triples.append(text.replace(end, b" .\n"))
+            else:  # quads of several graphs
+                self.triples.append(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
+        self.size += len(quads)
+        if self.size >= self.SIZE:
+            self.load()
+
+    def load(self) -> None:
+        self.store.bulk_load(b"".join(self.quads), format=ox.RdfFormat.N_QUADS)
+        self.store.bulk_load(b"".join(self.triples), format=ox.RdfFormat.N_TRIPLES)
+        self.quads, self.triples, self.size = [], [], 0
 
 
-def update_build(folder: Path, previous: Path, parts: Iterable[tuple[tuple[int, int], tuple[int, int]] | list[ox.Quad]],
+def update_build(folder: Path, previous: Path, parts: Iterable[tuple[Span, Span] | list[ox.Quad]],
                  before: Layout, kept: Iterable[ox.NamedNode], dropped: Iterable[ox.NamedNode],
                  prefixes: dict[str, str]) -> Layout:
     """Write the same files as :func:`write_build` from the previous build's, changing only what changed.
 
     ``parts`` lists the parts in order: for a part that is the same as before (the ontology, an
-    unchanged document), its byte ranges in the previous graph.trig and graph.ttl; the quads
+    unchanged document), its spans in the previous graph.trig and graph.ttl; the quads
     of a new or changed document otherwise. ``before`` is the previous build's layout (its
     entity blocks are used), ``kept`` names the previous named graphs that stay, ``dropped``
     those that are gone or replaced.
     The store starts as a copy of the previous one (its immutable files hard-linked, so nothing
     is copied at size); dropped graphs are removed, new ones added, and a triple leaves the
     default graph (the merge) only when no named graph holds it any more. Both files are spliced
-    from the previous ones, and only the entity blocks of entities a changed document names are
-    written again: the bytes equal a clean build's.
+    from the previous ones (ranges that lie together copied at once, in the kernel), and only the
+    blocks of entities whose triples in the merge changed are written again: the bytes equal a
+    clean build's.
 
     Returns:
         Where each part and each entity lies in the new files.
@@ -112,57 +141,83 @@ def update_build(folder: Path, previous: Path, parts: Iterable[tuple[tuple[int, 
             ox.Quad(sample.subject, sample.predicate, sample.object, ox.DefaultGraph()) not in store:
         raise ValueError("the previous store lacks graphs its manifest lists")
     leaving: set[ox.Triple] = set()
-    touched: set[ox.NamedNode] = set()  # entities whose block in graph.ttl is written again
     for graph in dropped:
-        quads = list(store.quads_for_pattern(None, None, None, graph))
-        leaving.update(q.triple for q in quads)
-        touched |= _entities_in(quads)
+        leaving.update(q.triple for q in store.quads_for_pattern(None, None, None, graph))
         store.remove_graph(graph)
     layout = Layout()
     seen: set = set()
-    with open(previous / "graph.trig", "rb") as old_trig, open(folder / "graph.trig", "wb") as trig, \
-            open(previous / "graph.ttl", "rb") as old_ttl, open(folder / "graph.ttl", "wb") as ttl:
+    entities = set(before.entities)  # the IRIs of entities, which have blocks of their own in graph.ttl
+    touched: set[str] = set()  # entities whose triples in the merge change: their blocks are written again
+    default = ox.DefaultGraph()
+    with open(previous / "graph.trig", "rb") as old_trig, open(folder / "graph.trig", "wb") as trig_file, \
+            open(previous / "graph.ttl", "rb") as old_ttl, open(folder / "graph.ttl", "wb") as ttl_file:
+        trig, ttl = _Splice(old_trig, trig_file), _Splice(old_ttl, ttl_file)
         for n, part in enumerate(parts):
             if isinstance(part, tuple):
-                layout.trig.append(_copy(old_trig, trig, *part[0]))
-                layout.ttl.append(_copy(old_ttl, ttl, *part[1]))
-            else:
-                layout.trig.append(_write_part(trig, part, prefixes, first=n == 0))
-                layout.ttl.append(_write(ttl, _turtle_section(part, prefixes, n == 0, seen, touched)))
-                _add(store, part, bulk=False)
-        default = ox.DefaultGraph()
+                trig.copy(part[0], layout.trig)
+                ttl.copy(part[1], layout.ttl)
+                continue
+            layout.trig.append(trig.write(_trig_part(part, prefixes, first=n == 0)))
+            named: set[ox.NamedNode] = set()
+            layout.ttl.append(ttl.write(_turtle_section(part, prefixes, n == 0, seen, named)))
+            entities.update(e.value for e in named)
+            touched.update(q.subject.value for q in part if q.subject in named and
+                           ox.Quad(q.subject, q.predicate, q.object, default) not in store)
+            _add(store, part)
+        trig.flush()
         for triple in leaving:
             held = any(not isinstance(q.graph_name, ox.DefaultGraph)
                        for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None))
             if not held and triple not in _ontology_triples():
                 store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
-        again = {node.value: node for node in touched}
-        run: list[str] = []  # unchanged blocks that lie together in the previous file: copied at once
-        for iri in sorted(before.entities.keys() | again.keys()):
-            if iri not in again:
-                if run and before.entities[run[-1]][1] != before.entities[iri][0]:
-                    _copy_blocks(old_ttl, ttl, run, before.entities, layout.entities)
-                    run = []
-                run.append(iri)
+                touched.add(triple.subject.value)
+        touched &= entities
+        for iri in sorted(before.entities.keys() | touched):
+            if iri not in touched:
+                ttl.copy(before.entities[iri], layout.entities, iri)
                 continue
-            _copy_blocks(old_ttl, ttl, run, before.entities, layout.entities)
-            run = []
-            text = _entity_turtle(store, again[iri], prefixes)
+            text = _entity_turtle(store, ox.NamedNode(iri), prefixes)
             if text:  # an entity no document names any more has no block
-                layout.entities[iri] = _write(ttl, text)
-        _copy_blocks(old_ttl, ttl, run, before.entities, layout.entities)
+                layout.entities[iri] = ttl.write(text)
+        ttl.flush()
     del store
     return layout
 
 
-def _copy_blocks(old, new, iris: list[str], before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> None:
-    """Copy entity blocks that lie one after another in the old file, and record where they now lie."""
-    if not iris:
-        return
-    start = before[iris[0]][0]
-    shift = _copy(old, new, start, before[iris[-1]][1])[0] - start
-    for iri in iris:
-        after[iri] = (before[iri][0] + shift, before[iri][1] + shift)
+class _Splice:
+    """Copies byte ranges of the previous file into the new one, ranges that lie together in one copy,
+    between the new bytes written there; records where each range now lies."""
+
+    def __init__(self, old, new):
+        self.old, self.new = old, new
+        self.start = self.end = -1
+        self.waiting: list[tuple] = []  # (where to record the new range, key, old start, old end)
+
+    def copy(self, span: Span, ranges: list | dict, key=None) -> None:
+        """Copy a span of the old file next; its new span goes to ``ranges`` (appended, or at ``key``)."""
+        start, end, digest = span
+        if start != self.end:
+            self.flush()
+            self.start = start
+        self.end = end
+        if key is None:
+            key = len(ranges)
+            ranges.append(None)
+        self.waiting.append((ranges, key, start, end, digest))
+
+    def write(self, data: bytes) -> Span:
+        """Write new bytes next; their range."""
+        self.flush()
+        return _write(self.new, data)
+
+    def flush(self) -> None:
+        if not self.waiting:
+            return
+        shift = _copy(self.old, self.new, self.start, self.end)[0] - self.start
+        for ranges, key, start, end, digest in self.waiting:
+            ranges[key] = (start + shift, end + shift, digest)
+        self.waiting = []
+        self.start = self.end = -1
 
 
 def _turtle_section(quads: list[ox.Quad], prefixes: dict[str, str], first: bool, seen: set,
@@ -195,16 +250,16 @@ def _entity_turtle(store: ox.Store, node: ox.NamedNode, prefixes: dict[str, str]
     return _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
 
 
-def _write_part(trig, quads: list[ox.Quad], prefixes: dict[str, str], first: bool) -> tuple[int, int]:
-    """Serialize one part to graph.trig (the prefix lines only at the top); its byte range."""
+def _trig_part(quads: list[ox.Quad], prefixes: dict[str, str], first: bool) -> bytes:
+    """One part of graph.trig (the prefix lines only at the top)."""
     text = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    return _write(trig, text if first else _without_prefixes(text))
+    return text if first else _without_prefixes(text)
 
 
-def _write(handle, data: bytes) -> tuple[int, int]:
+def _write(handle, data: bytes) -> Span:
     start = handle.tell()
     handle.write(data)
-    return start, handle.tell()
+    return start, handle.tell(), hashlib.sha256(data).hexdigest()
 
 
 def _copy(old, new, start: int, end: int) -> tuple[int, int]:
@@ -229,15 +284,10 @@ def _copy(old, new, start: int, end: int) -> tuple[int, int]:
     return begin, new.tell()
 
 
-def _add(store: ox.Store, quads: list[ox.Quad], bulk: bool) -> None:
+def _add(store: ox.Store, quads: list[ox.Quad]) -> None:
     """Add quads to their named graphs and their triples to the default graph (the merge)."""
-    merged = [ox.Quad(q.subject, q.predicate, q.object) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
-    if bulk:
-        store.bulk_extend(quads)
-        store.bulk_extend(merged)
-    else:
-        store.extend(quads)
-        store.extend(merged)
+    store.extend(quads)
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)])
 
 
 @cache

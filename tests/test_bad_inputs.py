@@ -230,8 +230,17 @@ def test_a_damaged_output_is_detected_and_kept_not_silently_overwritten(tmp_path
     assert "changed or damaged since the last build" in caplog.text
     kept = [p for p in (out / ".builds").iterdir() if p.name.endswith(".damaged")]
     assert len(kept) == 1 and (kept[0] / "graph.ttl").read_bytes() == damaged
+    assert _published_digest(out, "graph.ttl") == json.loads((out / "manifest.json").read_text())["files"]["graph.ttl"]
+
+
+def _published_digest(out: Path, name: str) -> str:
+    """A graph file's digest worked out from its bytes: the SHA-256 of each span the manifest lists
+    (which must cover the file, in order), then the SHA-256 of those."""
     manifest = json.loads((out / "manifest.json").read_text())
-    assert hashlib.sha256((out / "graph.ttl").read_bytes()).hexdigest() == manifest["files"]["graph.ttl"]
+    data = (out / name).read_bytes()
+    spans = outputs._spans(manifest)[name]
+    assert spans[0][0] == 0 and spans[-1][1] == len(data) and all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    return hashlib.sha256("".join(hashlib.sha256(data[s:e]).hexdigest() for s, e, _ in spans).encode()).hexdigest()
 
 
 @pytest.mark.bad_input(20, 21)
@@ -287,7 +296,8 @@ def test_concurrent_runs_never_mix_their_outputs(tmp_path):
             outcomes.append(run.returncode)
             assert run.returncode == 0 or (run.returncode == 1 and "Another kg run is writing" in err), err
         manifest = json.loads((out / "manifest.json").read_text())
-        assert hashlib.sha256((out / "graph.ttl").read_bytes()).hexdigest() == manifest["files"]["graph.ttl"]
+        assert _published_digest(out, "graph.ttl") == manifest["files"]["graph.ttl"]
+        assert _published_digest(out, "graph.trig") == manifest["files"]["graph.trig"]
     assert 0 in outcomes
 
 
