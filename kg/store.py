@@ -52,8 +52,8 @@ def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str
     twice: in its named graph, and in the default graph, which keeps each triple once and so is
     the merge that queries read. graph.ttl is that merge, laid out so that one changed document
     changes few of its bytes (:func:`_turtle_section`): the ontology, then each document's own
-    nodes (the document, its statements and observations) in document order, then one block per
-    entity, sorted by IRI, holding what every document says of it. The same graph therefore
+    nodes (the document, its statements and observations, and the entities it mentions) in
+    document order, then one block per entity, sorted by IRI, holding what every document says of it. The same graph therefore
     gives the same bytes.
 
     Returns:
@@ -161,7 +161,7 @@ def update_build(folder: Path, previous: Path, parts: Iterable[tuple[Span, Span]
             named: set[ox.NamedNode] = set()
             layout.ttl.append(ttl.write(_turtle_section(part, prefixes, n == 0, seen, named)))
             entities.update(e.value for e in named)
-            touched.update(q.subject.value for q in part if q.subject in named and
+            touched.update(q.subject.value for q in part if q.subject in named and q.predicate != MENTIONED_IN and
                            ox.Quad(q.subject, q.predicate, q.object, default) not in store)
             _add(store, part)
         trig.flush()
@@ -170,7 +170,8 @@ def update_build(folder: Path, previous: Path, parts: Iterable[tuple[Span, Span]
                        for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None))
             if not held and triple not in _ontology_triples():
                 store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
-                touched.add(triple.subject.value)
+                if triple.predicate != MENTIONED_IN:
+                    touched.add(triple.subject.value)
         touched &= entities
         for iri in sorted(before.entities.keys() | touched):
             if iri not in touched:
@@ -224,8 +225,10 @@ def _turtle_section(quads: list[ox.Quad], prefixes: dict[str, str], first: bool,
                     entities: set[ox.NamedNode]) -> bytes:
     """A part's own section of graph.ttl: the whole ontology (with the prefix lines) for the first part;
     for a document, its triples about nodes no other document describes (itself, its statements and
-    observations), once per named graph. The entities it names are added to ``entities``: their
-    triples merge across documents, so they are written once, in blocks of their own, at the end."""
+    observations) and that each entity it names is kg:mentionedIn it, once per named graph. The
+    entities it names are added to ``entities``: their other triples merge across documents, so they
+    are written once, in blocks of their own, at the end (and a document that changes touches the
+    block of an entity only when it changes what is said of it)."""
     if first:
         return ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     shared = _entities_in(quads)
@@ -234,8 +237,8 @@ def _turtle_section(quads: list[ox.Quad], prefixes: dict[str, str], first: bool,
     if graph in seen:
         return b""
     seen.add(graph)
-    text = ox.serialize([q.triple for q in quads if q.subject not in shared], format=ox.RdfFormat.TURTLE,
-                        prefixes=prefixes)
+    text = ox.serialize([q.triple for q in quads if q.subject not in shared or q.predicate == MENTIONED_IN],
+                        format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return _without_prefixes(text)
 
 
@@ -245,8 +248,9 @@ def _entities_in(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
 
 
 def _entity_turtle(store: ox.Store, node: ox.NamedNode, prefixes: dict[str, str]) -> bytes:
-    """An entity's block of graph.ttl: every triple about it in the merge, in the store's order."""
-    quads = store.quads_for_pattern(node, None, None, ox.DefaultGraph())
+    """An entity's block of graph.ttl: every triple about it in the merge (but the documents that
+    mention it, in their sections), in the store's order."""
+    quads = (q for q in store.quads_for_pattern(node, None, None, ox.DefaultGraph()) if q.predicate != MENTIONED_IN)
     return _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
 
 
