@@ -15,7 +15,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, NamespaceManager
 
-from .cache import document_key, extractor_version, writer_version
+from .cache import extractor_version, writer_version
 from .documents import CJK
 from .ontology import KG_NS, KGR_NS
 from .records import Entity, Extraction
@@ -109,21 +109,6 @@ def graph_version(base: str = KGR_NS) -> str:
     return hashlib.sha256(f"{extractor_version()}|{writer_version()}|{base}|{ox.__version__}".encode()).hexdigest()[:32]
 
 
-def fingerprints(extractions: list[Extraction], entities: dict[str, Entity]) -> list[str]:
-    """A digest per document of what its named graph is made from: the document and how it was read
-    (its extraction follows from these) and every field of the entities it names that the graph
-    states. Same digest (under the same :func:`graph_version`), same named graph, byte for byte."""
-    digests: dict[str, str] = {}
-    out = []
-    for ex in extractions:
-        keys = named_keys(ex)
-        for key in keys - digests.keys():
-            if key in entities:
-                digests[key] = entity_digest(entities[key])
-        out.append(fingerprint(document_key(ex.document), keys, digests))
-    return out
-
-
 def named_keys(ex: Extraction) -> set[str]:
     """The entity keys a document names (its graph describes those that are entities)."""
     keys = {m.key for m in ex.mentions} | {r.subject for r in ex.relations} | {r.object for r in ex.relations}
@@ -137,7 +122,10 @@ def entity_digest(entity: Entity) -> str:
 
 
 def fingerprint(document: str, keys: set[str], digests: dict[str, str]) -> str:
-    """A document's fingerprint from its document key and the digests of the entities among ``keys``."""
+    """A digest of what a document's named graph is made from: the document and how it was read
+    (``document``, a :func:`kg.cache.document_key`: its extraction follows from these) and every field
+    of the entities among ``keys`` that the graph states (``digests``, by :func:`entity_digest`). Same
+    fingerprint (under the same :func:`graph_version`), same named graph, byte for byte."""
     parts = [document] + [digests[k] for k in sorted(keys) if k in digests]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 

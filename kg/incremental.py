@@ -13,7 +13,6 @@ another version or settings) runs the same steps from an empty one, so both give
 
 from __future__ import annotations
 
-import logging
 import os
 import pickle
 from collections import Counter
@@ -23,13 +22,12 @@ from pathlib import Path
 
 from .cache import ExtractionCache, document_key
 from .documents import Skipped, read_document, read_files
+from .errors import InputError
 from .extraction import extract_all, extract_document
 from .graph import entity_digest, fingerprint, named_keys
 from .lexicon import Lexicon
 from .records import Document, Entity, Extraction
 from .resolve import Resolution
-
-log = logging.getLogger(__name__)
 
 INDEX = "index.pickle"
 # Documents whose reading said nothing (a detected or lenient encoding logs a warning each time it is read).
@@ -95,8 +93,10 @@ class Extractions(Sequence):
 
     def load(self, record: DocRecord) -> Extraction:
         extraction = self.cache.load(record.cache_key, record.document.sha256)
-        if extraction is None:
+        if extraction is None:  # the cache lost it: the file is read and extracted again
             doc = read_document(Path(record.path), root=Path.cwd(), **self.options)
+            if doc.sha256 != record.document.sha256:
+                raise InputError(f"{record.document.source} changed while it was being built. Run kg build again.")
             extraction = extract_document(doc, self.lexicon)
             self.cache.put(doc, extraction)
         return extraction

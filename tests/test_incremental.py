@@ -287,3 +287,20 @@ def test_an_output_file_touched_but_unchanged_is_verified_by_its_spans_and_kept(
     with caplog.at_level(logging.WARNING):
         build_to(out, [corpus])
     assert "graph.trig changed or damaged" in caplog.text
+
+
+def test_graphs_made_again_from_documents_whose_extractions_the_cache_lost(tmp_path):
+    """Every graph is made again (the previous store is gone) while the extraction cache is empty too:
+    unchanged documents are read and extracted again, and the result is still a clean build's."""
+    import shutil
+
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    shutil.rmtree(out / ".cache")
+    for path in (out / "store").resolve().iterdir():
+        path.unlink()
+    result = build_to(out, [corpus])
+    assert result.extracted == 0 and len(list((out / ".cache").iterdir())) == 3  # made again, from the files
+    build_to(tmp_path / "clean", [corpus], cache=None)
+    assert _outputs(out) == _outputs(tmp_path / "clean") and _quads(out) == _quads(tmp_path / "clean")
