@@ -71,3 +71,27 @@ def test_goal_phrases_no_policy_pursues_are_not_entities(extract):
                  "The Plan for Rural Solar Power aims to support green development.")
     goals = {m.name for m in ex.mentions if m.cls == "Goal"}
     assert goals == {"green manufacturing"}  # the alliance is no policy: its aim is no kg:Goal
+
+
+# The gazetteer scan replaced a compiled alternation; it must find exactly what the regex found.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = "Ab -_é,.1"
+
+
+@settings(max_examples=400, deadline=None)
+@given(names=st.lists(st.text(_ALPHABET, min_size=2, max_size=5), min_size=1, max_size=6, unique=True),
+       text=st.text(_ALPHABET, max_size=60), data=st.data())
+def test_name_scan_matches_the_regex_it_replaced(names, text, data):
+    import re
+
+    from kg.references import _NamePattern
+
+    pos = data.draw(st.integers(0, len(text)))
+    endpos = data.draw(st.integers(pos, len(text)))
+    regex = re.compile("(?:" + "|".join(re.escape(k[0]) + r"(?<![\w-][\s\S])" + re.escape(k[1:])
+                                        for k in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    expected = [(m.start(), m.end(), m.group(0)) for m in regex.finditer(text, pos, endpos)]
+    found = [(m.start(), m.end(), m.group(0)) for m in _NamePattern(names).finditer(text, pos, endpos)]
+    assert found == expected
