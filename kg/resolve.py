@@ -78,11 +78,12 @@ class Resolution:
 
     def __init__(self) -> None:
         # counts are plain dicts, not Counters: they pickle several times faster (kg.incremental's index)
-        self.docs: dict[str, set[str]] = {}  # documents that name the key (a mention or a relation)
+        self.docs: dict[str, int] = {}  # how many documents name the key (a mention or a relation)
         self.classes: dict[str, dict[str, int]] = defaultdict(dict)
         self.names: dict[str, dict[str, int]] = defaultdict(dict)
         self.surfaces: dict[str, dict[str, int]] = defaultdict(dict)
-        self.zh: dict[str, dict[str, str]] = defaultdict(dict)  # the first Chinese name in each document
+        # the first Chinese name in each document; not for lexicon keys, whose Chinese name is the lexicon's
+        self.zh: dict[str, dict[str, str]] = defaultdict(dict)
         self.titles: dict[str, dict[str, int]] = defaultdict(dict)
 
     def add(self, ex: Extraction) -> set[str]:
@@ -94,7 +95,7 @@ class Resolution:
         keys = self._count(ex, -1)
         doc = ex.document.id
         for key in keys:
-            self.docs[key].discard(doc)
+            self.docs[key] -= 1
             if key in self.zh:
                 self.zh[key].pop(doc, None)
             if not self.docs[key]:
@@ -109,7 +110,7 @@ class Resolution:
             key = intern(m.key)  # one string per key, so that kg.incremental's index stores each once
             keys.add(key)
             _bump(self.classes[key], m.cls, sign)
-            if m.zh and sign > 0:
+            if m.zh and sign > 0 and not key.startswith("lex:"):
                 self.zh[key].setdefault(doc, m.zh)
             if m.title:
                 _bump(self.titles[key], clean_text(m.title), sign)
@@ -123,7 +124,7 @@ class Resolution:
             keys.add(intern(r.object))
         if sign > 0:
             for key in keys:
-                self.docs.setdefault(key, set()).add(doc)
+                self.docs[key] = self.docs.get(key, 0) + 1
         return keys
 
     def entity(self, key: str, lexicon: Lexicon, base: str, order: dict[str, int]) -> Entity | None:
