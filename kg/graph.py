@@ -9,11 +9,9 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from sys import intern
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, NamespaceManager
 
 from .cache import extractor_version, writer_version
 from .documents import CJK
@@ -22,26 +20,35 @@ from .records import Entity, Extraction
 from .resolve import clean_text
 from .rules import mention_rules
 
+if TYPE_CHECKING:  # rdflib is imported only by those who ask for an rdflib view (0.4 s at start-up)
+    from rdflib import Dataset
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+
 MAX_LITERAL = 1024 * 1024  # BAD_INPUTS item 8: longer literals are truncated
 WIKIDATA = "http://www.wikidata.org/entity/"
 PREFIXES = {
-    "kg": KG_NS, "kgr": KGR_NS, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
-    "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": "http://www.w3.org/ns/org#",
+    "kg": KG_NS, "kgr": KGR_NS, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD_NS,
+    "skos": SKOS, "prov": PROV, "dcterms": DCT, "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/", "wd": WIKIDATA,
 }
 
 
-XSD_NS = str(XSD)
-DCT = str(DCTERMS)
 _XSD_INTEGER = ox.NamedNode(XSD_NS + "integer")
 _XSD_DECIMAL = ox.NamedNode(XSD_NS + "decimal")
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-RDF_STATEMENT = ox.NamedNode(str(RDF.Statement))
-RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (ox.NamedNode(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object))
-RDFS_LABEL = ox.NamedNode(str(RDFS.label))
-SKOS_ALT = ox.NamedNode(str(SKOS.altLabel))
-OWL_SAME_AS = ox.NamedNode(str(OWL.sameAs))
-PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+RDF_TYPE = ox.NamedNode(RDF + "type")
+RDF_STATEMENT = ox.NamedNode(RDF + "Statement")
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (ox.NamedNode(RDF + t) for t in ("subject", "predicate", "object"))
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+SKOS_ALT = ox.NamedNode(SKOS + "altLabel")
+OWL_SAME_AS = ox.NamedNode(OWL + "sameAs")
+PROV_DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
 
 
 class _Terms(dict):
@@ -227,6 +234,10 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
 
 def as_dataset(store: ox.Store) -> Dataset:
     """The same store seen as an rdflib Dataset (no copy), for rdflib users."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset, Graph, Namespace
+    from rdflib.namespace import NamespaceManager
+
     ds = Dataset(store=OxigraphStore(store=store))
     ds.namespace_manager = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, ns in PREFIXES.items():

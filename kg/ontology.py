@@ -4,66 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 KG_NS = "https://w3id.org/policy-kg/ns#"
 KGR_NS = "https://w3id.org/policy-kg/id/"
-
-
-class KG(DefinedNamespace):
-    """Terms of kg/data/ontology.ttl; a misspelt term fails at once."""
-
-    _NS = Namespace(KG_NS)
-    _fail = True
-
-    Actor: URIRef
-    GovernmentBody: URIRef
-    Organization: URIRef
-    Person: URIRef
-    Country: URIRef
-    Place: URIRef
-    Policy: URIRef
-    Agreement: URIRef
-    Goal: URIRef
-    Event: URIRef
-    Observation: URIRef
-    issued: URIRef
-    revised: URIRef
-    implements: URIRef
-    drafted: URIRef
-    signed: URIRef
-    established: URIRef
-    leads: URIRef
-    memberOf: URIRef
-    guides: URIRef
-    cooperatesWith: URIRef
-    country: URIRef
-    hasGoal: URIRef
-    partOf: URIRef
-    supports: URIRef
-    alignedWith: URIRef
-    participatedIn: URIRef
-    locatedIn: URIRef
-    mentionedIn: URIRef
-    title: URIRef
-    sha256: URIRef
-    encoding: URIRef
-    dateSource: URIRef
-    evidence: URIRef
-    charStart: URIRef
-    charEnd: URIRef
-    page: URIRef
-    rule: URIRef
-    confidence: URIRef
-    date: URIRef
-    modality: URIRef
-    indicator: URIRef
-    value: URIRef
-    unit: URIRef
-    period: URIRef
-    about: URIRef
 
 
 CLASSES = ("GovernmentBody", "Organization", "Person", "Country", "Place", "Policy", "Goal", "Event")
@@ -105,7 +52,77 @@ def accepts(predicate: str, subject_cls: str, object_cls: str) -> bool:
 @cache
 def ontology_graph() -> Graph:
     """The ontology, parsed once from the package data."""
+    from rdflib import Graph
+
     text = resources.files("kg.data").joinpath("ontology.ttl").read_text(encoding="utf-8")
     graph = Graph(store="Oxigraph")
     graph.parse(data=text, format="ox-turtle")
     return graph
+
+
+def __getattr__(name: str):
+    """``KG`` is made on first use: rdflib takes 0.4 s to import, and a build never needs it."""
+    if name == "KG":
+        return _kg_namespace()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _kg_namespace():
+    from rdflib import Namespace, URIRef
+    from rdflib.namespace import DefinedNamespace
+
+    class KG(DefinedNamespace):
+        """Terms of kg/data/ontology.ttl; a misspelt term fails at once."""
+
+        _NS = Namespace(KG_NS)
+        _fail = True
+
+        Actor: URIRef
+        GovernmentBody: URIRef
+        Organization: URIRef
+        Person: URIRef
+        Country: URIRef
+        Place: URIRef
+        Policy: URIRef
+        Agreement: URIRef
+        Goal: URIRef
+        Event: URIRef
+        Observation: URIRef
+        issued: URIRef
+        revised: URIRef
+        implements: URIRef
+        drafted: URIRef
+        signed: URIRef
+        established: URIRef
+        leads: URIRef
+        memberOf: URIRef
+        guides: URIRef
+        cooperatesWith: URIRef
+        country: URIRef
+        hasGoal: URIRef
+        partOf: URIRef
+        supports: URIRef
+        alignedWith: URIRef
+        participatedIn: URIRef
+        locatedIn: URIRef
+        mentionedIn: URIRef
+        title: URIRef
+        sha256: URIRef
+        encoding: URIRef
+        dateSource: URIRef
+        evidence: URIRef
+        charStart: URIRef
+        charEnd: URIRef
+        page: URIRef
+        rule: URIRef
+        confidence: URIRef
+        date: URIRef
+        modality: URIRef
+        indicator: URIRef
+        value: URIRef
+        unit: URIRef
+        period: URIRef
+        about: URIRef
+
+    return KG

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from .cache import ExtractionCache
 from .documents import DEFAULT_MAX_BYTES, Skipped, read_documents
@@ -28,6 +28,9 @@ from .outputs import CURRENT, publish, remove_stale_temporaries
 from .records import Document, Entity, Extraction
 from .resolve import resolve_entities
 from .store import open_read_only
+
+if TYPE_CHECKING:  # rdflib is imported only when a Dataset is asked for
+    from rdflib import Dataset
 
 log = logging.getLogger(__name__)
 
