@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ from .store import Layout, update_build, write_build
 log = logging.getLogger(__name__)
 
 BUILDS = ".builds"
+TRASH = ".trash"  # earlier sets, moved here to be deleted by a detached process
 CURRENT = "current"
 FILES = ("graph.ttl", "graph.trig")
 MANIFEST = "manifest.json"
@@ -66,7 +68,8 @@ def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list
     builds = out_dir / BUILDS
     try:
         builds.mkdir(parents=True, exist_ok=True)
-        changed = check_published(out_dir)
+        old = _read_manifest(out_dir)
+        changed = check_published(out_dir, old)
         previous = (out_dir / CURRENT).resolve() if changed else None
         target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
     except OSError as exc:
@@ -75,7 +78,7 @@ def publish(out_dir: Path, documents: list[dict], graph_of: Callable[[int], list
         target.chmod(0o777 & ~current_umask())
         documents = [dict(d) for d in documents]
         manifest = {"files": {}, "documents": documents, "settings": settings or {}, "version": version}
-        plan = None if changed else _update_plan(out_dir, manifest, graph_of)
+        plan = None if changed or old is None else _update_plan(out_dir, old, manifest, graph_of)
         layout = None
         if plan is not None:
             try:
@@ -132,13 +135,21 @@ REWRITE_AFTER = 16
 REWRITE_SHARE = 4
 
 
-def _update_plan(out_dir: Path, manifest: dict, graph_of: Callable[[int], list[ox.Quad]]):
+def _read_manifest(out_dir: Path) -> dict | None:
+    """The published set's manifest (read once a build: it is 9 MB at 10,000 documents)."""
+    try:
+        manifest = json.loads((out_dir / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _update_plan(out_dir: Path, old: dict, manifest: dict, graph_of: Callable[[int], list[ox.Quad]]):
     """(previous set, parts, previous layout, kept and dropped graphs) for :func:`kg.store.update_build`, or None when the
-    previous set cannot be reused: none, another version or settings, a graph shared by two
-    documents, or too many changes."""
+    previous set (whose manifest is ``old``) cannot be reused: another version or settings, a graph
+    shared by two documents, or too many changes."""
     current = out_dir / CURRENT
     try:
-        old = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
         before = {d["graph"]: d for d in old["documents"] if "trig" in d and "ttl" in d and "fingerprint" in d}
         ontology = (tuple(old["ontology"]), tuple(old["turtle"]["ontology"]))
         entities = {iri: tuple(span) for iri, span in old["turtle"]["entities"].items()}
@@ -161,30 +172,32 @@ def _update_plan(out_dir: Path, manifest: dict, graph_of: Callable[[int], list[o
     return current.resolve(), parts, Layout(entities=entities), kept_graphs, dropped
 
 
-def check_published(out_dir: Path) -> list[str]:
+def check_published(out_dir: Path, manifest: dict | None = None) -> list[str]:
     """The published files that no longer match their manifest (edited, truncated or damaged).
 
     A file whose size, modification time and inode are those recorded when it was written
     (``.stat.json``) is taken as unchanged without reading it (graph files can be gigabytes);
-    any other is read, each span hashed, and compared (:func:`files_digest`)."""
+    any other is read, each span hashed, and compared (:func:`files_digest`). ``manifest`` is the
+    set's manifest when the caller has read it already."""
     current = out_dir / CURRENT
-    try:
-        manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    manifest = manifest if manifest is not None else _read_manifest(out_dir)
+    if manifest is None:
         return []
     try:
         stats = json.loads((current / STATS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stats = {}
-    try:
-        spans = _spans(manifest)
-    except (KeyError, TypeError, ValueError, IndexError):
-        spans = {}  # a manifest from before spans: its digests are the files' own SHA-256
+    spans = None
     changed = []
     for name, digest in sorted(manifest.get("files", {}).items()):
         try:
             if stats.get(name) == _stat(current / name):
                 continue  # untouched since it was written (as make and git judge files)
+            if spans is None:
+                try:
+                    spans = _spans(manifest)
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                    spans = {}  # a manifest from before spans: its digests are the files' own SHA-256
             actual = _digest_of(current / name, spans[name]) if name in spans else _sha256(current / name)
         except (OSError, ValueError, IndexError):
             actual = None
@@ -279,9 +292,35 @@ def _swap(link: Path, target: Path) -> None:
 
 
 def _remove_old_sets(builds: Path, keep: set[str]) -> None:
-    """Delete earlier and half-written sets (an open reader keeps reading its files)."""
+    """Delete earlier and half-written sets (an open reader keeps reading its files).
+
+    They are moved aside at once and deleted by a detached ``rm``: freeing a gigabyte of graph
+    files takes the file system a second or more, which the user need not wait for. What a
+    deleter left (it was killed, say) is handed to the next one."""
+    trash = builds.parent / TRASH
     for path in builds.iterdir():
         if path.name not in keep and not path.name.endswith(".damaged"):
+            try:
+                trash.mkdir(exist_ok=True)
+                os.rename(path, trash / path.name)
+            except OSError:
+                shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        doomed = [str(trash / name) for name in os.listdir(trash)]
+        if doomed:
+            _delete_detached(doomed)
+
+
+_deleters: list[subprocess.Popen] = []  # held (and reaped when done) so that a long-lived process keeps no zombies
+
+
+def _delete_detached(paths: list[str]) -> None:
+    _deleters[:] = [p for p in _deleters if p.poll() is None]
+    try:
+        _deleters.append(subprocess.Popen(["rm", "-rf", "--", *paths], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
+    except OSError:  # no rm: delete them here
+        for path in paths:
             shutil.rmtree(path, ignore_errors=True)
 
 

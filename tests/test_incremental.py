@@ -57,6 +57,25 @@ def test_an_incremental_build_equals_a_clean_build(tmp_path):
     assert len(list((out / ".cache").iterdir())) == 3  # the entries of b.txt and the old a.txt are gone
 
 
+def test_earlier_sets_are_deleted_after_the_build_returns(tmp_path):
+    """The previous set leaves .builds at once; a detached rm deletes it, and what one leaves the next takes."""
+    from kg import outputs
+
+    corpus = _write(tmp_path / "corpus", DOCS)
+    out = tmp_path / "out"
+    build_to(out, [corpus])
+    first = (out / "current").resolve()
+    (tmp_path / "corpus" / "c.txt").write_text("The State Council revised the Measures for Testing Things.\n")
+    build_to(out, [corpus])
+    assert not first.exists() and [p.name for p in (out / ".builds").iterdir()] == [(out / "current").resolve().name]
+    outputs._deleters[-1].wait(timeout=60)
+    assert list((out / outputs.TRASH).iterdir()) == []
+    (out / outputs.TRASH / "left-by-a-killed-rm").mkdir()
+    build_to(out, [corpus])
+    outputs._deleters[-1].wait(timeout=60)
+    assert list((out / outputs.TRASH).iterdir()) == []
+
+
 def test_parallel_extraction_gives_the_same_bytes(tmp_path):
     corpus = _write(tmp_path / "corpus", DOCS)
     build_to(tmp_path / "one", [corpus], jobs=1)
