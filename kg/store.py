@@ -11,11 +11,13 @@ kg.outputs publishes it together with the files of the same build, written whole
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,14 +69,17 @@ def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str
     entities: set[ox.NamedNode] = set()
     seen: set = set()
     batch = _Batch(store)
-    with open(folder / "graph.trig", "wb") as trig, open(folder / "graph.ttl", "wb") as ttl:
-        for n, quads in enumerate(parts):
-            layout.trig.append(_write(trig, _trig_part(quads, prefixes, first=n == 0)))
-            layout.ttl.append(_write(ttl, _turtle_section(quads, prefixes, n == 0, seen, entities)))
-            batch.add(quads)
-        batch.load()
-        for node in sorted(entities, key=lambda e: e.value):
-            layout.entities[node.value] = _write(ttl, _entity_turtle(store, node, prefixes))
+    try:
+        with open(folder / "graph.trig", "wb") as trig, open(folder / "graph.ttl", "wb") as ttl:
+            for n, quads in enumerate(parts):
+                layout.trig.append(_write(trig, _trig_part(quads, prefixes, first=n == 0)))
+                layout.ttl.append(_write(ttl, _turtle_section(quads, prefixes, n == 0, seen, entities)))
+                batch.add(quads)
+            batch.finish()
+            for node in sorted(entities, key=lambda e: e.value):
+                layout.entities[node.value] = _write(ttl, _entity_turtle(store, node, prefixes))
+    finally:
+        batch.close()
     store.optimize()  # a compacted store answers queries about twice as fast
     del store  # closes the database, so that readers may open it
     return layout
@@ -83,12 +88,18 @@ def write_build(folder: Path, parts: Iterable[list[ox.Quad]], prefixes: dict[str
 class _Batch:
     """Parts on their way into the store, a bulk load at a time, as N-Quads text: each quad in its
     named graph, and as a triple in the default graph, the merge. Made as text (the graph name cut
-    from each line) rather than as Python objects, which cost several times more per quad."""
+    from each line) rather than as Python objects, which cost several times more per quad.
+
+    Each bulk load runs in a thread of its own while the next batch is made: pyoxigraph lets go of
+    the interpreter while it loads, so the two take both cores (the load is half of a clean
+    build). One batch loads while the next is made, which bounds the memory held."""
 
     SIZE = 100_000  # quads per bulk load: large enough to be fast, small enough to bound memory
 
     def __init__(self, store: ox.Store):
         self.store, self.quads, self.triples, self.size = store, [], [], 0
+        self.loader = ThreadPoolExecutor(1, thread_name_prefix="bulk-load")
+        self.loading: Future | None = None
 
     def add(self, quads: list[ox.Quad]) -> None:
         text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
@@ -105,9 +116,32 @@ class _Batch:
             self.load()
 
     def load(self) -> None:
-        self.store.bulk_load(b"".join(self.quads), format=ox.RdfFormat.N_QUADS)
-        self.store.bulk_load(b"".join(self.triples), format=ox.RdfFormat.N_TRIPLES)
+        """Start loading what was added (once the previous load is done)."""
+        self.wait()
+        quads, triples = b"".join(self.quads), b"".join(self.triples)
         self.quads, self.triples, self.size = [], [], 0
+        self.loading = self.loader.submit(self._load, quads, triples)
+
+    def _load(self, quads: bytes, triples: bytes) -> None:
+        self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        self.store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)
+
+    def wait(self) -> None:
+        """Wait for the load under way; its error, if it failed."""
+        if self.loading is not None:
+            loading, self.loading = self.loading, None
+            loading.result()
+
+    def finish(self) -> None:
+        """Load the rest, and wait for it."""
+        self.load()
+        self.wait()
+
+    def close(self) -> None:
+        """Stop the loader (after a failure, once the load under way ends: the folder is then removed)."""
+        with contextlib.suppress(Exception):
+            self.wait()  # after a failure elsewhere, the load's own error adds nothing
+        self.loader.shutdown()
 
 
 def update_build(folder: Path, previous: Path, parts: Iterable[tuple[Span, Span] | list[ox.Quad]],

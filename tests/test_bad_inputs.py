@@ -180,6 +180,30 @@ def test_a_full_disk_keeps_the_old_outputs_and_leaves_no_temporary_behind(tmp_pa
     assert result.exit_code == 1 and "No space left" in result.output
 
 
+def test_a_store_load_that_fails_in_its_thread_is_the_builds_error_and_leaves_nothing(tmp_path, monkeypatch):
+    """The store is bulk-loaded in a thread of its own (kg.store._Batch): its failure must still stop
+    the build with a clear error, remove the half-written set, and leave no thread behind."""
+    import threading
+
+    from kg import store
+
+    doc = tmp_path / "a.txt"
+    doc.write_text(GOOD)
+    out = tmp_path / "out"
+    threads = threading.active_count()
+
+    def full(self, quads, triples):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(store._Batch, "_load", full)
+    with pytest.raises(OutputError, match="No space left on device. Previous outputs are unchanged"):
+        build_to(out, [doc])
+    assert not (out / "current").exists() and list((out / ".builds").iterdir()) == []
+    assert threading.active_count() == threads
+    monkeypatch.undo()
+    build_to(out, [doc])
+    assert (out / "graph.trig").read_bytes()
+
+
 @pytest.mark.bad_input(19)
 def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
     doc = tmp_path / "a.txt"
