@@ -84,14 +84,15 @@ class ExtractionCache:
         """Keep an entry this build did not load but still stands for (an unchanged document)."""
         self.used.add(key)
 
-    def put(self, doc: Document, extraction: Extraction) -> None:
+    def put(self, doc: Document, extraction: Extraction, data: bytes | None = None) -> None:
+        """Store an extraction (``data``: the extraction already pickled)."""
         key = document_key(doc)
         self.used.add(key)
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(extraction, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data if data is not None else pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.folder / f"{key}.pickle")
 
     def prune(self) -> None:
