@@ -104,9 +104,11 @@ def build_graph(extractions: list[Extraction], entities: dict[str, Entity], base
     return store
 
 
-def graph_of(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
-    """One document's named graph, each quad once, in a fixed order."""
-    return list(dict.fromkeys(document_quads(ex, entities, base)))
+def graph_of(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS,
+             described: dict | None = None) -> list[ox.Quad]:
+    """One document's named graph, each quad once, in a fixed order. ``described`` (an empty dict
+    for a build) keeps the terms that describe each entity for the next document that names it."""
+    return list(dict.fromkeys(document_quads(ex, entities, base, described)))
 
 
 def graph_version(base: str = KGR_NS) -> str:
@@ -137,7 +139,8 @@ def fingerprint(document: str, keys: set[str], digests: dict[str, str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS) -> list[ox.Quad]:
+def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_NS,
+                   described: dict | None = None) -> list[ox.Quad]:
     """One document's named graph: its metadata, entities, relations, statements and observations."""
     doc = ex.document
     g = document_iri(doc.id, base)
@@ -158,10 +161,18 @@ def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_
         add(g, K["dateSource"], ox.Literal(doc.date_source))
     keys = named_keys(ex)
     signed = {r.object for r in ex.relations if r.predicate == "signed"}
+    described = {} if described is None else described
+    mentioned_in = K["mentionedIn"]
     for key in sorted(keys):
         entity = entities.get(key)
         if entity is not None:
-            _add_entity(add, entity, g, agreement=key in signed)
+            agreement = key in signed
+            terms = described.get((key, agreement))
+            if terms is None:
+                terms = described[(key, agreement)] = _entity_terms(entity, agreement)
+            for s, p, o in terms:
+                add(s, p, o)
+            add(terms[0][0], mentioned_in, g)  # (the first says what the entity is)
     sentences = {s.index: s for s in ex.sentences}
 
     def provenance(node: ox.NamedNode, sent, rule: str, confidence: float) -> None:
@@ -206,8 +217,14 @@ def document_quads(ex: Extraction, entities: dict[str, Entity], base: str = KGR_
     return quads
 
 
-def _add_entity(add, entity: Entity, doc_iri: ox.NamedNode, agreement: bool) -> None:
+def _entity_terms(entity: Entity, agreement: bool) -> list[tuple]:
+    """The triples that describe an entity in every graph that names it (all but kg:mentionedIn)."""
+    terms: list[tuple] = []
     node = ox.NamedNode(entity.iri)
+
+    def add(s, p, o) -> None:
+        terms.append((s, p, o))
+
     add(node, RDF_TYPE, K[entity.cls])
     if entity.cls == "Policy" and (agreement or any(w in entity.label.lower() for w in mention_rules().agreement_words)):
         add(node, RDF_TYPE, K["Agreement"])
@@ -221,7 +238,7 @@ def _add_entity(add, entity: Entity, doc_iri: ox.NamedNode, agreement: bool) -> 
         add(node, K["title"], literal(title, "en"))
     if entity.wikidata:
         add(node, OWL_SAME_AS, ox.NamedNode(WIKIDATA + entity.wikidata))
-    add(node, K["mentionedIn"], doc_iri)
+    return terms
 
 
 @cache

@@ -153,10 +153,11 @@ def build_to(out_dir: Path, paths: Iterable[Path], **options) -> BuildResult:
 
     with output_lock(out_dir):  # one writer at a time: each run leaves a complete set, never a mix
         remove_stale_temporaries(out_dir)
+        described: dict = {}  # each entity's describing triples, made once for the build
         documents = [{"source": r.document.source, "path": r.path, "sha256": r.document.sha256,
                       "graph": document_iri(r.document.id, base).value, "fingerprint": r.fingerprint}
                      for r in index.docs.values()]
-        result.outputs = publish(out_dir, documents, lambda i: graph_of(extractions[i], entities, base), settings,
+        result.outputs = publish(out_dir, documents, lambda i: graph_of(extractions[i], entities, base, described), settings,
                                  version, extra={INDEX: lambda: dump_index(index)})
         result.store_path = out_dir / "store"
         cache.prune()
