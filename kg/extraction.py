@@ -66,7 +66,7 @@ def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, c
     if progress and done:
         progress(done, len(documents))
 
-    def finished(n: int, outcome: Extraction | BaseException) -> None:
+    def finished(n: int, outcome: Extraction | bytes | BaseException) -> None:
         nonlocal done
         doc = documents[n]
         data = None
@@ -101,8 +101,8 @@ def extract_all(documents: list[Document], lexicon: Lexicon, *, jobs: int = 1, c
 
 
 def _extract_pickled(doc: Document) -> bytes | BaseException:
-    """In a worker: the extraction pickled here, once (the process pool would pickle it to send it
-    back, and the parent again for the cache, at a fifth of the parent's time)."""
+    """In a worker: the extraction pickled here, once, for both the way back to the parent and the
+    cache (the parent would otherwise pickle it a second time for the cache)."""
     outcome = _extract_or_error(doc)
     return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL) if isinstance(outcome, Extraction) else outcome
 

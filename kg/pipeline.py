@@ -45,6 +45,7 @@ class BuildResult:
     entities_by_class: Counter = field(default_factory=Counter)
     relations_by_predicate: Counter = field(default_factory=Counter)
     words: int = 0
+    sentences: int = 0
     extracted: int = 0  # documents extracted in this run (the others came from the cache)
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
@@ -57,8 +58,6 @@ class BuildResult:
         if self.store is None and self.store_path is not None:
             self.store = open_read_only(self.store_path)
         return as_dataset(self.store)
-
-    sentences: int = 0
 
     @property
     def documents(self) -> int:

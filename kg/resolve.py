@@ -71,7 +71,7 @@ def resolve_entities(extractions: list[Extraction], lexicon: Lexicon, base: str 
 
 
 class Resolution:
-    """What every document says of each entity key: how it is named, as which class, in which
+    """What every document says of each entity key: how it is named, as which class, in how many
     documents, with which Chinese name and titles. A document's counts can be taken out again,
     so a build after a few changes updates these instead of counting every document anew, and
     :meth:`entity` gives what a count over the whole corpus gives."""

@@ -226,7 +226,7 @@ class _Splice:
     def __init__(self, old, new):
         self.old, self.new = old, new
         self.start = self.end = -1
-        self.waiting: list[tuple] = []  # (where to record the new range, key, old start, old end)
+        self.waiting: list[tuple] = []  # (where to record the new span, key, old start, old end, digest)
 
     def copy(self, span: Span, ranges: list | dict, key=None) -> None:
         """Copy a span of the old file next; its new span goes to ``ranges`` (appended, or at ``key``)."""
@@ -248,7 +248,7 @@ class _Splice:
     def flush(self) -> None:
         if not self.waiting:
             return
-        shift = _copy(self.old, self.new, self.start, self.end)[0] - self.start
+        shift = _copy(self.old, self.new, self.start, self.end) - self.start
         for ranges, key, start, end, digest in self.waiting:
             ranges[key] = (start + shift, end + shift, digest)
         self.waiting = []
@@ -300,8 +300,8 @@ def _write(handle, data: bytes) -> Span:
     return start, handle.tell(), hashlib.sha256(data).hexdigest()
 
 
-def _copy(old, new, start: int, end: int) -> tuple[int, int]:
-    """Copy bytes ``start:end`` of the file ``old`` to the end of ``new`` (in the kernel where it can); their new range."""
+def _copy(old, new, start: int, end: int) -> int:
+    """Copy bytes ``start:end`` of the file ``old`` to the end of ``new`` (in the kernel where it can); where they now start."""
     new.flush()
     begin = new.tell()
     done = 0
@@ -319,7 +319,7 @@ def _copy(old, new, start: int, end: int) -> tuple[int, int]:
         if len(data) != end - start - done:
             raise ValueError("the previous file is shorter than its manifest says") from None
         new.write(data)
-    return begin, new.tell()
+    return begin
 
 
 def _add(store: ox.Store, quads: list[ox.Quad]) -> None:
