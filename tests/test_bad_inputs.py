@@ -272,6 +272,7 @@ def test_sigkill_at_random_moments_leaves_the_old_set_or_the_new_one(tmp_path):
     """60 builds killed at random moments, alternating two corpora so that every build
     changes every output; each survivor must be one of the two complete sets, byte for byte."""
     import random
+    import time
 
     corpora = []
     for n, text in enumerate((GOOD, "The State Council issued the Made in China 2025 strategy in May 2015.\n")):
@@ -284,13 +285,16 @@ def test_sigkill_at_random_moments_leaves_the_old_set_or_the_new_one(tmp_path):
     for folder in corpora:  # the two complete sets, as uninterrupted builds write them
         subprocess.run([sys.executable, "-m", "kg", "build", str(folder), "--out", str(out), "-q"], check=True)
         expected.append({n: (out / n).read_bytes() for n in ("graph.ttl", "graph.trig", "manifest.json")})
+    started = time.perf_counter()  # how long a build takes here, so that the kills fall inside builds
+    subprocess.run([sys.executable, "-m", "kg", "build", str(corpora[0]), "--out", str(out), "-q"], check=True)
+    took = time.perf_counter() - started
     rng = random.Random(20)
     finished = killed = 0
     for attempt in range(60):
         child = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpora[attempt % 2]), "--out", str(out), "-q"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            child.wait(timeout=rng.uniform(0.3, 2.0))
+            child.wait(timeout=rng.uniform(0.1 * took, 1.3 * took))
             finished += 1
         except subprocess.TimeoutExpired:
             child.kill()
