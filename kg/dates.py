@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .rules import at_word_start
@@ -58,15 +59,17 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 
 
 # What each pattern cannot match without: one quick search each instead of every pattern's scan.
+# A gate may match more than its patterns need (it only saves scans); none starts with \b, which
+# would keep the regex engine from skipping ahead to the letters a match can start with.
 _NEEDS = {
     "digit": re.compile(r"\d"),
     "year4": re.compile(r"(?:19|20)\d\d"),  # every pattern that writes the year out needs one
-    "isodate": re.compile(r"\d-\d\d-\d"),
-    "month": re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),
+    "isodate": re.compile(r"-\d\d-"),
+    "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     "year": re.compile(r"[Yy]ear"),
     "zh": re.compile(r"年"),
     "weekday": re.compile(r"day\b"),
-    "relative": re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)\b"),
+    "relative": re.compile(r"[LlTtNn](?:ast|his|ext)\b"),
 }
 _YEAR_ANYWHERE = re.compile(r"(?:19|20)\d{2}")
 _EXPLICIT = frozenset(["mdy", "dmy", "iso", "zh", "my", "year"])  # the kinds that write the year out
@@ -127,11 +130,19 @@ def nearest_date(dates: list[DateMention], position: int, clause: tuple[int, int
 _CLAUSE_EDGE = re.compile(r",|;|\band\b|\bbut\b")
 
 
-def clause_around(text: str, start: int, end: int, position: int) -> tuple[int, int]:
-    """The span between the commas, semicolons and 'and's around ``position`` within [start, end)."""
-    before = [m.end() for m in _CLAUSE_EDGE.finditer(text, start, position)]
-    after = _CLAUSE_EDGE.search(text, position, end)
-    return (before[-1] if before else start, after.start() if after else end)
+def clauses(text: str, start: int, end: int) -> Callable[[int], tuple[int, int]]:
+    """A function giving the span between the commas, semicolons and 'and's around a position
+    within [start, end); the span is scanned once for all positions. A position is expected at a
+    word's end or between words (where a trigger word ends), as only there the edges of the whole
+    span are those of the text on either side."""
+    edges = [m.span() for m in _CLAUSE_EDGE.finditer(text, start, end)]
+    ends = [b for _, b in edges]
+
+    def around(position: int) -> tuple[int, int]:
+        k = bisect.bisect_right(ends, position)  # edges[:k] end at or before the position
+        after = next((a for a, _ in edges[k:] if a >= position), end)
+        return (ends[k - 1] if k else start, after)
+    return around
 
 
 def infer_document_date(text: str) -> str | None:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .chinese import chinese_relations
-from .dates import clause_around, find_dates, nearest_date
+from .dates import clauses, find_dates, nearest_date
 from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
@@ -93,7 +93,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos)
-        out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], clauses=True))
+        out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
     out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions))
     out.extend(_country_of_leaders(out, lexicon))
@@ -174,21 +174,23 @@ def _word_starts(low: str) -> set[str]:
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
     found = list(chinese_relations(doc.text, sent, ms))
     found += [(*c, None) for c in _cosigners([f[:6] for f in found])]
-    return _emit(doc, sent, found, clauses=False)
+    return _emit(doc, sent, found, by_clause=False)
 
 
-def _emit(doc: Document, sent: Sentence, found: list[tuple], clauses: bool) -> list[Relation]:
+def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) -> list[Relation]:
     """Relations from (subject, predicate, object, rule, confidence, position, modality) rows: each
     fact once per sentence, symmetric ones both ways, dated by the date nearest the trigger (with
-    ``clauses``, preferring a date in the trigger's own clause)."""
-    dates = find_dates(doc.text, sent.start, sent.end, doc.date) if found else []
+    ``by_clause``, preferring a date in the trigger's own clause)."""
+    dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date) if d.value] if found else []
+    around = clauses(doc.text, sent.start, sent.end) if dates and by_clause else None
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
     for s, p, o, rule, conf, pos, modality in found:
         if s == o or (s, p, o) in seen:
             continue
-        clause = clause_around(doc.text, sent.start, sent.end, _trigger_end(doc.text, pos)) if clauses else None
-        date = nearest_date(dates, pos, clause)
+        date = None
+        if dates:  # most sentences date nothing: no clause to find then
+            date = nearest_date(dates, pos, around(_trigger_end(doc.text, pos)) if around else None)
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
             if (a, p, b) not in seen:
                 seen.add((a, p, b))
