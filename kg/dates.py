@@ -87,8 +87,9 @@ class DateMention:
     end: int
     value: str | None  # None: relative and no document date to resolve it
     explicit: bool  # the year is written out
-
-
+    # a month, day or weekday without its year read forward: "will open in October" (written in
+    # August) means the coming October, "opened in October" the last one; None: same as value
+    ahead: str | None = None
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str | None = None,
@@ -109,22 +110,27 @@ def find_dates(text: str, start: int = 0, end: int | None = None, doc_date: str 
             at = bisect.bisect_left(taken, (m.start(), m.start()))
             if (at < len(taken) and taken[at][0] < m.end()) or (at and taken[at - 1][1] > m.start()):
                 continue  # an earlier pattern already read (part of) this span
-            value, explicit = _value(kind, m.groups(), ref, bool(doc_date and len(doc_date) == 10))
+            precise = bool(doc_date and len(doc_date) == 10)
+            value, explicit = _value(kind, m.groups(), ref, precise)
+            ahead = _ahead(kind, m.groups(), ref, precise) if value and kind in _AHEAD_KINDS else None
             taken.insert(at, (m.start(), m.end()))
-            out.append(DateMention(m.start(), m.end(), value, explicit))
+            out.append(DateMention(m.start(), m.end(), value, explicit, ahead if ahead != value else None))
     return sorted(out, key=lambda d: d.start)
 
 
-def nearest_date(dates: list[DateMention], position: int, clause: tuple[int, int] | None = None) -> str | None:
+def nearest_date(dates: list[DateMention], position: int, clause: tuple[int, int] | None = None,
+                 ahead: bool = False) -> str | None:
     """The resolved value of the date expression closest to ``position``, or None. Dates inside
     ``clause`` (the trigger's own clause) come first: in "drafted last autumn and approved in
-    January", January dates the approval."""
+    January", January dates the approval. With ``ahead`` (a planned fact), a month or day without
+    its year is the next one after the document date."""
     resolved = [d for d in dates if d.value]
     if clause is not None:
         resolved = [d for d in resolved if clause[0] <= d.start and d.end <= clause[1]] or resolved
     if not resolved:
         return None
-    return min(resolved, key=lambda d: min(abs(d.start - position), abs(d.end - position))).value
+    nearest = min(resolved, key=lambda d: min(abs(d.start - position), abs(d.end - position)))
+    return nearest.ahead or nearest.value if ahead else nearest.value
 
 
 _CLAUSE_EDGE = re.compile(r",|;|\band\b|\bbut\b")
@@ -229,6 +235,22 @@ def _value(kind: str, g: tuple, ref: dt.date | None, precise: bool = True) -> tu
         back = (ref.weekday() - WEEKDAYS[g[0].lower()]) % 7
         return (ref - dt.timedelta(days=back)).isoformat(), False
     return None, False
+
+
+_AHEAD_KINDS = frozenset(["m_only", "md", "dm", "weekday"])
+
+
+def _ahead(kind: str, g: tuple, ref: dt.date, precise: bool) -> str | None:
+    """``_value`` read forward: the first such month, day or weekday from the document date on."""
+    if kind == "m_only":
+        month = _month(g[0])
+        return f"{ref.year + (month < ref.month):04d}-{month:02d}"
+    if kind in ("md", "dm"):
+        month, day = (_month(g[0]), int(g[1])) if kind == "md" else (_month(g[1]), int(g[0]))
+        return _ymd(ref.year + (precise and (month, day) < (ref.month, ref.day)), month, day)
+    if kind == "weekday":
+        return (ref + dt.timedelta(days=(WEEKDAYS[g[0].lower()] - ref.weekday()) % 7)).isoformat()
+    return None
 
 
 def _year_shift(word: str) -> int:

@@ -33,6 +33,8 @@ from .rules import MentionRules
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,150})[\"”]")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
+_DATING_PREPOSITIONS = frozenset(["by", "in", "before", "after", "until", "since", "from"])
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
 _CAP = re.compile(r"^(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
@@ -167,6 +169,9 @@ def _strip_start(tokens, rules: MentionRules):
             break
     while tokens and tokens[-1][0] in rules.connectors:
         tokens = tokens[:-1]
+    # "... Agreement on Investment by 2020": a preposition and a year that end the run date it
+    if len(tokens) > 2 and tokens[-2][0] in _DATING_PREPOSITIONS and _YEAR.fullmatch(tokens[-1][0]):
+        return _strip_start(tokens[:-2], rules)
     return tokens
 
 

@@ -26,6 +26,14 @@ from .rules import MentionRules, RelationRule
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
 # "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
+# "A, President of the C," : a title between a person and the body it names (then a comma, "and" or the end)
+_TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
+_TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
+_CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|is|are|was|were|also|jointly)\s+)*[a-z])")
+_RELATIVE_OPENER = re.compile(r",\s*(?:which|who)\b")
+_TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
+_POSSESSED = re.compile(r"['’]s\s+[a-z]")
+_ARTICLE_START = re.compile(r"^the\s+", re.I)
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
@@ -95,7 +103,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
             modality[pos] = _modality(doc.text, sent, pos)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
     out = _dateline_dates(doc, sentences, out)
-    out.extend(_country_relations(doc, sentences, mentions))
+    out.extend(_country_relations(doc, sentences, mentions, mention_rules))
     out.extend(_country_of_leaders(out, lexicon))
     return out
 
@@ -190,7 +198,8 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
             continue
         date = None
         if dates:  # most sentences date nothing: no clause to find then
-            date = nearest_date(dates, pos, around(_trigger_end(doc.text, pos)) if around else None)
+            date = nearest_date(dates, pos, around(_trigger_end(doc.text, pos)) if around else None,
+                                ahead=modality == "planned")
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
             if (a, p, b) not in seen:
                 seen.add((a, p, b))
@@ -200,9 +209,15 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
 
 def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     """Coordinated runs: "A, B and the C" is one group of three. A comma alone between two names
-    does not coordinate them: "Under the guidance of A, the B ..." is two groups."""
+    does not coordinate them: "Under the guidance of A, the B ..." is two groups. The body of a
+    person's title ("A, President of the C, and B") is in no group: the people are coordinated."""
     groups: list[list[Mention]] = []
+    previous = None
     for m in mentions:
+        if previous is not None and previous.cls == "Person" and m.cls != "Person" and \
+                _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
+            continue
+        previous = m
         if groups:
             last = groups[-1][-1]
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
@@ -265,6 +280,14 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
                 re.fullmatch(r"\s*(?:in|at)\s+(?:the\s+)?", text[earlier[k - 1][-1].end:earlier[k][0].start]):
             k -= 1
         return earlier[k]
+    closing = _CLOSING_COMMA.match(gap)
+    if closing:
+        # "X, which is supervised by Y, will organize": the relative clause closes; X is the subject
+        opener = next(reversed(list(_RELATIVE_OPENER.finditer(text, sent_start, group[0].start))), None)
+        antecedent = next((g for g in reversed(earlier) if opener and g[-1].end <= opener.start()), None)
+        if antecedent is not None and not text[antecedent[-1].end:opener.start()].strip() \
+                and not _CLAUSE_BREAK.search(gap, closing.end()):
+            return antecedent
     if _CLAUSE_BREAK.search(gap) or _more_words_than(text, group[-1].end, pos, limit):
         return None
     return group
@@ -276,6 +299,8 @@ def _after(text: str, groups, pos: int, limit: int):
             gap = text[pos:group[0].start]
             if _more_words_than(text, pos, group[0].start, limit) or re.search(r"[;:,]", gap):
                 return None
+            if _POSSESSED.match(text, group[-1].end):
+                return None  # "joined the IEC's working group": the object is the group, not the IEC
             return group
     return None
 
@@ -310,6 +335,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             partner = _before(text, [g for g in groups if g[-1].end <= subject[0].start], subject[0].start, 8, sent.start)
             if partner and re.search(r"\bwith\s+(?:the\s+)?$", text[partner[-1].end:subject[0].start]):
                 subject = partner + subject
+        if subject and obj and not rule.inverse:
+            # "A drafted the plan together with B": B is an agent too
+            partner = next((g for g in groups if g[0].start >= obj[-1].end), None)
+            if partner and _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start) and \
+                    all(m.cls in ACTOR_CLASSES for m in partner):
+                subject = subject + partner
         if subject and obj:
             if rule.inverse:
                 subject, obj = obj, subject
@@ -463,7 +494,8 @@ def _cosigners(found):
     return out
 
 
-def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> list[Relation]:
+def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention],
+                       rules: MentionRules) -> list[Relation]:
     """kg:country from the lexicon or an adjective in the text, and for places and
     bodies the rules found, the country the document is mostly about."""
     out: list[Relation] = []
@@ -482,7 +514,8 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
             if m.source != "lexicon" or not m.key.startswith("lex:"):
                 rule, conf = "country.adjective.v1", 0.8
         elif main and m.source != "lexicon" and (m.cls in ("Place", "GovernmentBody") or (
-                m.cls == "Organization" and re.match(r"(?:the\s+)?(?:National|State|Central)\b", m.name))):
+                m.cls == "Organization" and re.match(r"(?:the\s+)?(?:National|State|Central)\b", m.name))) \
+                and not _ARTICLE_START.sub("", m.name).startswith(rules.supranational):
             target, rule, conf = main, "country.context.v1", 0.5
         else:
             continue

@@ -38,6 +38,7 @@ class MentionRules:
     title_bodies: dict[str, str]
     quoted_policy_nouns: frozenset[str]
     place_lists: frozenset[str]
+    supranational: tuple[str, ...]  # name openings of bodies above or across nations
     policy_np: re.Pattern
     goal_cue: re.Pattern
     weak_goal_cue: re.Pattern
@@ -94,6 +95,7 @@ def mention_rules() -> MentionRules:
         title_bodies=dict(data.get("title_bodies", {})),
         quoted_policy_nouns=frozenset(_words(data, "quoted_policy_nouns")),
         place_lists=frozenset(_words(data, "place_lists")),
+        supranational=tuple(_words(data, "supranational")),
         policy_np=policy_np,
         goal_cue=re.compile(goal_cue, re.I),
         weak_goal_cue=re.compile("|".join(_words(data, "weak_goal_cues")), re.I),
