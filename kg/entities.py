@@ -90,7 +90,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
-    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _speaker):
+    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
             if finder is _capitalised_names and inner and all(m.cls in ("Country", "Place") for m in inner):
@@ -412,6 +412,17 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
             continue
         yield Mention(start, end, text[start:end], "Policy", name_key(text[start:end]), text[start:end],
                       "policy.phrase.v1", sent.index)
+
+
+def _event_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
+    """Lowercase events after their round: "the fifth round of intergovernmental consultations"."""
+    if rules.event_rounds.isdisjoint(words):
+        return
+    for match in rules.event_np.finditer(text, sent.start, sent.end):
+        start, end = match.span(1)
+        name = text[start:end]
+        if taken.free(start, end):
+            yield Mention(start, end, name, "Event", name_key(name), name, "event.phrase.v1", sent.index)
 
 
 def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spans) -> list[Mention]:

@@ -34,6 +34,8 @@ _RELATIVE_OPENER = re.compile(r",\s*(?:which|who)\b")
 _TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
 _POSSESSED = re.compile(r"['’]s\s+[a-z]")
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
+# "A and Premier B": between two people, the words after "and" are the second one's post
+_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}")
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
@@ -223,7 +225,8 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[last.end:m.start]) or (
-                    last.cls == m.cls == "Person" and _APPOSED.fullmatch(text, last.end, m.start))):
+                    last.cls == m.cls == "Person" and (_APPOSED.fullmatch(text, last.end, m.start)
+                                                       or _AND_TITLE.fullmatch(text, last.end, m.start)))):
                 groups[-1].append(m)
                 continue
         groups.append([m])

@@ -40,6 +40,8 @@ class MentionRules:
     place_lists: frozenset[str]
     supranational: tuple[str, ...]  # name openings of bodies above or across nations
     policy_np: re.Pattern
+    event_np: re.Pattern  # group 1: a lowercase event after its round ("the fifth round of ...")
+    event_rounds: frozenset[str]
     goal_cue: re.Pattern
     weak_goal_cue: re.Pattern
     goal_stop: re.Pattern
@@ -83,6 +85,11 @@ def mention_rules() -> MentionRules:
     for concept in gdata.get("concepts", []):
         for synonym in [concept["label"], *concept.get("synonyms", [])]:
             goals[synonym.lower()] = (concept["id"], concept["label"], concept.get("zh"))
+    ordinals = "|".join(map(re.escape, _words(data, "event_ordinals")))
+    rounds = _words(data, "event_rounds")
+    event_np = re.compile(
+        rf"\b(?:{ordinals}|\d+(?:st|nd|rd|th))\s+(?:{'|'.join(map(re.escape, rounds))})\s+of\s+(?:the\s+)?"
+        rf"((?:[A-Za-z][\w-]*\s+){{1,4}}?(?:{'|'.join(map(re.escape, _words(data, 'event_nouns')))}))\b", re.I)
     return MentionRules(
         heads=heads,
         leading_heads=frozenset(w.lower() for w in _words(data, "leading_heads")),
@@ -97,6 +104,8 @@ def mention_rules() -> MentionRules:
         place_lists=frozenset(_words(data, "place_lists")),
         supranational=tuple(_words(data, "supranational")),
         policy_np=policy_np,
+        event_np=event_np,
+        event_rounds=frozenset(rounds),
         goal_cue=re.compile(goal_cue, re.I),
         weak_goal_cue=re.compile("|".join(_words(data, "weak_goal_cues")), re.I),
         goal_stop=re.compile("|".join(_words(data, "goal_stop"))),
