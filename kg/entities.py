@@ -93,10 +93,15 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
-            if finder is _capitalised_names and inner and all(m.cls in ("Country", "Place") for m in inner):
-                # "Guidelines for ... of China's ..." : the longer name wins, the country stays as its country
+            if finder is _capitalised_names and inner and all(
+                    m.cls in ("Country", "Place") or (m.cls == "Policy" and m.start > mention.start) for m in inner):
+                # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
+                # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
+                # 2025 Plan" is the known policy)
                 taken.remove(inner)
-                mention = replace(mention, country=mention.country or inner[0].country or inner[0].key[4:])
+                places = [m for m in inner if m.cls != "Policy"]
+                if places:
+                    mention = replace(mention, country=mention.country or places[0].country or places[0].key[4:])
             if taken.free(mention.start, mention.end):
                 taken.add(mention)
     mentions = taken.mentions
@@ -209,7 +214,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             # tokens overlapping the mention: those starting before its end, from the one holding its start
             for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
                 tok = tokens[k]
-                if tok[2] > m.start and (m.cls not in ("Country", "Place") or tok[1] < m.start or tok[2] > m.end):
+                if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end):
                     blocked.add(k)
     connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
@@ -234,6 +239,11 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             # "... Dairy Quotas with the German side": a country adjective after a connector ends the name
             if len(part) > 2 and part[-2][0] in rules.connectors and lexicon.country_of_adjective(part[-1][0]):
                 part = _strip_start(part[:-1], rules)
+            # "Germany's Plattform Industrie 4.0": a country's possessive before a name is its country
+            owner = next((m for m in taken.mentions if m.cls == "Country" and m.start == part[0][1] and m.end == part[0][2]),
+                         None) if len(part) > 3 and part[1][0] in ("'s", "’s") else None
+            if owner is not None:
+                part = _strip_start(part[2:], rules)
             if not part:
                 continue
             words = [t[0] for t in part]
@@ -253,6 +263,8 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             name = text[start:end]
             # "German Electrical ... Association": a country adjective opening the name gives its country
             country = lexicon.country_of_adjective(words[0]) if cls not in ("Place", "Policy") else None
+            if owner is not None and cls != "Place":
+                country = country or owner.key[4:]
             yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index, country=country)
 
 
@@ -339,7 +351,8 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
     # "Vice Minister of Finance Lu Jianping": the name is the last two or three capitalised words
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
-    after = re.compile(rf"\b({_NAME}), (?:the )?((?:{title})(?: (?:of|for) {body})?)")
+    # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
+    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?((?:{title})(?: (?:of|for) {body})?)")
     return before, before_bare, after
 
 
@@ -435,6 +448,8 @@ def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spa
         cues = [m.span() for m in rules.goal_cue.finditer(text, sent.start, sent.end)]
     for cue_start, cue_end in cues:
         weak = bool(rules.weak_goal_cue.fullmatch(text[cue_start:cue_end].strip()))
+        intro = rules.goal_list_intro.match(text, cue_end, sent.end) if rules.goal_list_intro else None
+        cue_end = intro.end() if intro else cue_end
         stop = rules.goal_stop.search(text, cue_end, sent.end)
         end = stop.start() if stop else sent.end
         for start, stop_at in _goal_items(text, cue_end, end):

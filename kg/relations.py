@@ -30,9 +30,20 @@ _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich
 _TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
 _TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
 _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|is|are|was|were|also|jointly)\s+)*[a-z])")
-_RELATIVE_OPENER = re.compile(r",\s*(?:which|who)\b")
+# what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
+# "X, set up in 2016 under the guidance of Y,"
+_RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|set up|built|run|led|held|founded|known|based)\s+(?:in|on|at|by|under|with|since|during|from|as|last|this)\b)")
 _TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
-_POSSESSED = re.compile(r"['’]s\s+[a-z]")
+_PAREN_OPEN = re.compile(r"\s*\(\s*")
+_LIST_COLON = re.compile(r":\s*(?:[a-z]+\s+)?$")  # (and a verb the goal drops: "building")
+_PAREN_CLOSE = re.compile(r"\s*\)")
+_ACRONYM_GAP = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*")
+_POSSESSIVE = re.compile(r"['’]s\s+")
+_REDUCED_RELATIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
+_PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)|set up|built|led|run|held|made|founded|established")
+_PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|last|this)\b")
+# "an executive meeting of the": the object is the meeting, not the body after "of"
+_NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
 _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}")
@@ -40,7 +51,7 @@ _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
-_RELATIVE = re.compile(r"\s*,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
+_RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\s*)?,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have been|had been)\s+(?:\w+ly\s+)?$", re.I)
 _PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
@@ -141,12 +152,17 @@ def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Rel
             if entry is not None and entry.country:
                 countries.setdefault(r.object, f"lex:{entry.country}")
     have = set(countries)
+    stated = {r.subject for r in relations if r.predicate == "country"}
     out = []
     for r in relations:
         if r.predicate == "leads" and r.object in countries and r.subject not in have \
                 and r.modality is None:
             have.add(r.subject)
             out.append(Relation(r.subject, "country", countries[r.object], r.sentence, "country.leads.v1", 0.75))
+        if r.predicate == "leads" and r.object in countries and r.object not in stated and r.object.startswith("lex:"):
+            # a body known from a post only ("Federal Minister for ..."): the lexicon gives its country
+            stated.add(r.object)
+            out.append(Relation(r.object, "country", countries[r.object], r.sentence, "country.lexicon.v1", 0.9))
     return out
 
 
@@ -215,16 +231,23 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     person's title ("A, President of the C, and B") is in no group: the people are coordinated."""
     groups: list[list[Mention]] = []
     previous = None
+    after_acronym: dict[Mention, int] = {}  # where the text goes on after a name's "(ACRONYM)"
     for m in mentions:
         if previous is not None and previous.cls == "Person" and m.cls != "Person" and \
                 _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
             continue
+        if previous is not None and m.key == previous.key and _PAREN_OPEN.fullmatch(text, previous.end, m.start):
+            close = _PAREN_CLOSE.match(text, m.end)
+            if close:  # "the Ministry of ... (MIIT) and the ...": the acronym is the name again
+                after_acronym[previous] = close.end()
+                continue
         previous = m
         if groups:
             last = groups[-1][-1]
+            gap_start = after_acronym.get(last, last.end)
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
-            if same_kind and m.start >= last.end and (_JOIN.match(text[last.end:m.start]) or (
+            if same_kind and m.start >= last.end and (_JOIN.match(text[gap_start:m.start]) or (
                     last.cls == m.cls == "Person" and (_APPOSED.fullmatch(text, last.end, m.start)
                                                        or _AND_TITLE.fullmatch(text, last.end, m.start)))):
                 groups[-1].append(m)
@@ -283,13 +306,13 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
                 re.fullmatch(r"\s*(?:in|at)\s+(?:the\s+)?", text[earlier[k - 1][-1].end:earlier[k][0].start]):
             k -= 1
         return earlier[k]
-    closing = _CLOSING_COMMA.match(gap)
-    if closing:
+    closing = _CLOSING_COMMA.match(text, group[-1].end)  # (the verb after the comma is past the gap)
+    if closing and closing.end() <= pos:
         # "X, which is supervised by Y, will organize": the relative clause closes; X is the subject
         opener = next(reversed(list(_RELATIVE_OPENER.finditer(text, sent_start, group[0].start))), None)
         antecedent = next((g for g in reversed(earlier) if opener and g[-1].end <= opener.start()), None)
-        if antecedent is not None and not text[antecedent[-1].end:opener.start()].strip() \
-                and not _CLAUSE_BREAK.search(gap, closing.end()):
+        if antecedent is not None and _ACRONYM_GAP.fullmatch(text, antecedent[-1].end, opener.start()) \
+                and not _CLAUSE_BREAK.search(text, closing.end(), pos):
             return antecedent
     if _CLAUSE_BREAK.search(gap) or _more_words_than(text, group[-1].end, pos, limit):
         return None
@@ -302,8 +325,12 @@ def _after(text: str, groups, pos: int, limit: int):
             gap = text[pos:group[0].start]
             if _more_words_than(text, pos, group[0].start, limit) or re.search(r"[;:,]", gap):
                 return None
-            if _POSSESSED.match(text, group[-1].end):
-                return None  # "joined the IEC's working group": the object is the group, not the IEC
+            owned = _POSSESSIVE.match(text, group[-1].end)
+            if owned:
+                # "with Germany's Plattform Industrie 4.0": the object is what is Germany's
+                return next((g for g in groups if g[0].start == owned.end()), None)
+            if _NOUN_OF.search(gap) and all(m.cls in ACTOR_CLASSES for m in group):
+                return None  # "presided over a meeting of the State Council": the meeting is the object
             return group
     return None
 
@@ -326,6 +353,10 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     if rule.voice == "active":
         if _BY.match(text[end:end + 20]) and trigger.lower().endswith(("ed", "led", "ne", "en")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
+        if _REDUCED_RELATIVE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
+                and _PREPOSITION_AFTER.match(text, end):
+            return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
+
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text[sent.start:pos]):
             # ", officially establishing X": the participle's subject is the main clause's subject
@@ -411,6 +442,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 if rest and re.fullmatch(r"\s*,\s*(?:the\s+)?", text[agent[-1].end:rest[0][0].start], re.I):
                     target = rest[0]
             if target:
+                if rule.inverse:  # "To implement X, A formulated ...": A implements X
+                    agent, target = target, agent
                 yield from _pairs(agent, target, p, rule.confidence)
 
 
@@ -432,7 +465,7 @@ def _goal_relations(text: str, ms: list[Mention]):
             continue
         policy = named[-1]
         first_goal = next(g for g in goals if g.start >= policy.end)
-        gap = text[policy.end:first_goal.start]
+        gap = _LIST_COLON.sub("", text[policy.end:first_goal.start])  # "focuses on three tasks: A, ..."
         if re.search(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)", gap) and not re.search(r",\s*which\b", gap):
             continue
         yield policy.key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start

@@ -53,6 +53,7 @@ class MentionRules:
     policy_nouns: frozenset[str] | None = None  # a lowercase policy phrase ends with one of them
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
+    goal_list_intro: re.Pattern | None = None  # "three tasks:" after a cue: the goals follow the colon
 
 
 def _words(data: dict, key: str) -> list[str]:
@@ -77,7 +78,7 @@ def mention_rules() -> MentionRules:
     det = r"(?:the |a |an |its |their |our )?"
     goal_cue = r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"
     policy_np = re.compile(
-        rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b)(?:[a-z][\w&-]*\s+){{0,7}}?(?:{policy_nouns})"
+        rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b|[a-z]+ing\b)(?:(?!(?:the|a|an)\b)[a-z][\w&-]*\s+){{0,7}}?(?:{policy_nouns})"
         rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b))?(?!to\b|in\b|which\b|that\b|with\b|by\b)[A-Za-z][\w&-]*){{0,3}})?)\b"
     )
     goals: dict[str, tuple[str, str, str | None]] = {}
@@ -116,6 +117,7 @@ def mention_rules() -> MentionRules:
         policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
         goal_cue_lower=re.compile(_lower_literals(goal_cue)),
         goal_gate=required_words(goal_cue),
+        goal_list_intro=re.compile(data["goal_list_intro"]) if "goal_list_intro" in data else None,
     )
 
 
