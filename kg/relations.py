@@ -35,6 +35,10 @@ _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|set up|built|run|led|held|founded|known|based)\s+(?:in|on|at|by|under|with|since|during|from|as|last|this)\b)")
 _TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
+# "according to a statement released by": the noun before a passive verb is its object
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
+_OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
+_OWNED = re.compile(r"['’]s\s+$")
 _LIST_COLON = re.compile(r":\s*(?:[a-z]+\s+)?$")  # (and a verb the goal drops: "building")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _ACRONYM_GAP = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*")
@@ -104,8 +108,9 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
             for trig in matches:
                 if inside_name(trig[0]):
                     continue  # inside a name ("Development Research Center")
-                for s, o, conf in _apply(doc.text, sent, rule, trig, groups):
-                    found.append((s.key, rule.predicate, o.key, rule.id, conf, trig[0]))
+                for s, o, conf, *other in _apply(doc.text, sent, rule, trig, groups):
+                    predicate, rule_id = other[0] if other else (rule.predicate, rule.id)  # a fact beside the rule's
+                    found.append((s.key, predicate, o.key, rule_id, conf, trig[0]))
         found.extend(_sub_units(doc.text, entities))
         found.extend(_goal_relations(doc.text, ms))
         found.extend(_title_relations(ms, entities, mention_rules, lexicon))
@@ -370,11 +375,26 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             if partner and re.search(r"\bwith\s+(?:the\s+)?$", text[partner[-1].end:subject[0].start]):
                 subject = partner + subject
         if subject and obj and not rule.inverse:
-            # "A drafted the plan together with B": B is an agent too
-            partner = next((g for g in groups if g[0].start >= obj[-1].end), None)
-            if partner and _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start) and \
-                    all(m.cls in ACTOR_CLASSES for m in partner):
+            # "A drafted the plan together with B": B is an agent too (B may have joined the object's group)
+            cut = next((k for k in range(1, len(obj)) if _TOGETHER_WITH.fullmatch(text, obj[k - 1].end, obj[k].start)), None)
+            if cut is not None:
+                obj, partner = obj[:cut], obj[cut:]
+            else:
+                partner = next((g for g in groups if g[0].start >= obj[-1].end), None)
+                if partner and not _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start):
+                    partner = None
+            if partner and all(m.cls in ACTOR_CLASSES for m in partner):
+                for a in subject:  # working together: they cooperate
+                    for b in partner:
+                        if a.cls in ACTOR_CLASSES and a.key != b.key:
+                            yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+                            yield b, a, 0.7, ("cooperatesWith", "cooperates.together.v1")
                 subject = subject + partner
+        if subject and obj is None and not rule.inverse:
+            # "the Regulation, which the Administration revised last year": the object comes first
+            k = next((k for k, g in enumerate(groups) if g is subject), None)
+            if k and _OBJECT_RELATIVE.fullmatch(text, groups[k - 1][-1].end, subject[0].start):
+                obj = groups[k - 1]
         if subject and obj:
             if rule.inverse:
                 subject, obj = obj, subject
@@ -397,7 +417,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                     # "X was drafted by A last autumn and approved by B": A is an agent; the object is X
                     obj = next((g for g in groups[:k] if g[0].start >= sent.start and not any(m.cls in ACTOR_CLASSES for m in g)), None)
                     break
-                if not _more_words_than(text, group[-1].end, pos, 6) and not re.search(r"[;:]", gap):
+                if not _more_words_than(text, group[-1].end, pos, 6) and not re.search(r"[;:]", gap) \
+                        and not _NOUN_BEFORE.search(gap):
                     obj = group
                 break
         if agent and obj:
@@ -476,11 +497,15 @@ _SUB_UNIT = re.compile(rf"^(?:the\s+)?{_UNIT}\b|\b{_UNIT}$")
 
 
 def _sub_units(text: str, entities: list[Mention]):
-    """ "the Energy Saving Department of the ministry": a department named with its ministry is part of it."""
+    """ "the Energy Saving Department of the ministry", "the Commission's Directorate-General for Trade":
+    a department named with its ministry is part of it."""
     for a, b in zip(entities, entities[1:], strict=False):
         if _SUB_UNIT.search(a.name) and b.cls == "GovernmentBody" and a.key != b.key and \
                 re.fullmatch(r"\s+of\s+(?:the\s+)?", text[a.end:b.start]):
             yield a.key, "partOf", b.key, "partof.of.v1", 0.75, a.end
+        if _SUB_UNIT.search(b.name) and a.cls in ("GovernmentBody", "Organization") and a.key != b.key and \
+                _POSSESSIVE.fullmatch(text, a.end, b.start):
+            yield b.key, "partOf", a.key, "partof.of.v1", 0.75, b.start
 
 
 def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
@@ -551,7 +576,8 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
                 rule, conf = "country.adjective.v1", 0.8
         elif main and m.source != "lexicon" and (m.cls in ("Place", "GovernmentBody") or (
                 m.cls == "Organization" and re.match(r"(?:the\s+)?(?:National|State|Central)\b", m.name))) \
-                and not _ARTICLE_START.sub("", m.name).startswith(rules.supranational):
+                and not _ARTICLE_START.sub("", m.name).startswith(rules.supranational) \
+                and not _OWNED.search(doc.text, max(0, m.start - 60), m.start):  # "the Commission's X": its owner's
             target, rule, conf = main, "country.context.v1", 0.5
         else:
             continue
