@@ -22,6 +22,7 @@ from .lexicon import Lexicon
 from .ontology import SIGNATURES, accepts
 from .records import Mention, Relation, Sentence
 
+_QUALIFIES = re.compile(r"[“「\"]?")
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 
 
@@ -44,6 +45,7 @@ class ChineseRules:
     planned: re.Pattern
     negated: re.Pattern
     title_kinds: tuple[tuple[str, str], ...]
+    post: re.Pattern  # a post, then a name of two or three characters (group 1, 2)
 
 
 def _alternation(words: list[str]) -> str:
@@ -73,6 +75,8 @@ def chinese_rules() -> ChineseRules:
             planned=re.compile(_alternation(data["planned"])),
             negated=re.compile(_alternation(data["negated"])),
             title_kinds=tuple((zh, en) for zh, en in data["title_kinds"]),
+            post=re.compile(rf"({_alternation(data['titles'])})(?!{_alternation(data['name_ends'])})([\u4e00-\u9fff]{{2,3}}?)"
+                            rf"(?={_alternation(data['name_ends'])}|[，。、；：（(,.;:]|$)"),
         )
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(f"Rules {path} is malformed: {exc}") from None
@@ -102,13 +106,25 @@ def chinese_mentions(text: str, sent: Sentence, lexicon: Lexicon) -> list[Mentio
             continue
         found.append(Mention(start, end, title, "Policy", "name:zh:" + title, english_gloss(title, rules), "zh.title.v1",
                              sent.index, zh=title))
+    for body in [m for m in found if m.cls in ("GovernmentBody", "Organization")]:
+        post = rules.post.match(text, body.end, sent.end)
+        if post and not any(m.start < post.end() and post.start() < m.end for m in found):
+            name = post.group(2)
+            found.append(Mention(post.start(2), post.end(2), name, "Person", "name:" + name, name, "zh.person.title.v1",
+                                 sent.index, zh=name, title=post.group(1)))
     return sorted(found, key=lambda m: m.start)
 
 
 def _groups(text: str, mentions: list[Mention], rules: ChineseRules) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
-    for m in mentions:
-        if groups and rules.joiners.fullmatch(text, groups[-1][-1].end, m.start) is not None:
+    for k, m in enumerate(mentions):
+        if m.cls == "Country" and k + 1 < len(mentions) and _QUALIFIES.fullmatch(text, m.end, mentions[k + 1].start):
+            continue  # 德国“工业4.0”: the country qualifies the name after it
+        start = groups[-1][-1].end if groups else 0
+        gap = text[start:m.start]
+        if k and mentions[k - 1].cls == "Country" and groups and mentions[k - 1].start >= start:
+            gap = text[start:mentions[k - 1].start]  # A与德国“B”: the country is no joiner's business
+        if groups and rules.joiners.fullmatch(gap.rstrip("“「\"")) is not None:
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -121,6 +137,10 @@ def chinese_relations(text: str, sent: Sentence, mentions: list[Mention]):
     ms = [m for m in mentions if m.cls != "Goal"]
     if len(ms) < 2:
         return
+    for body, person in zip(ms, ms[1:], strict=False):
+        if person.source == "zh.person.title.v1" and body.cls in ("GovernmentBody", "Organization") and \
+                text[body.end:person.start] == person.title:
+            yield person.key, "leads", body.key, "zh.leads.title.v1", 0.8, person.start, None
     groups = _groups(text, ms, rules)
     for verb in rules.verb_pattern.finditer(text, sent.start, sent.end):
         if any(m.start <= verb.start() < m.end for m in ms):

@@ -79,7 +79,31 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     found = pair_references(doc.text, sentences, found)
     found = pronoun_references(doc.text, sentences, found)
     found = national_references(doc.text, sentences, found, lexicon)
+    found.extend(_list_goals(doc.text, sentences, rules))
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _list_goals(text: str, sentences: list[Sentence], rules: MentionRules) -> list[Mention]:
+    """The items of a task list announced by the sentence before them ("... the following main tasks:",
+    then "(1) promote customised production;"), as goals; kg.relations gives them to that sentence's policy."""
+    if rules.goal_list_lead is None or rules.list_item is None:
+        return []
+    out: list[Mention] = []
+    listing = False
+    for sent in sentences:
+        marker = rules.list_item.match(text, sent.start, sent.end) if listing else None
+        if marker is None:
+            listing = sent.language != "zh" and rules.goal_list_lead.search(text, sent.start, sent.end) is not None
+            continue
+        start, end = marker.end(), sent.end
+        while end > start and text[end - 1] in ";.。；,，":
+            end -= 1
+        goal = _goal_concept(text[start:end], rules)
+        if goal is not None:
+            key, label, zh, (gs, ge) = goal
+            out.append(Mention(start + gs, start + ge, text[start + gs:start + ge], "Goal", key, label, "goal.list.v1",
+                               sent.index, zh=zh))
+    return out
 
 
 def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRules) -> list[Mention]:

@@ -39,6 +39,8 @@ _PAREN_OPEN = re.compile(r"\s*\(\s*")
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
 _OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
 _OWNED = re.compile(r"['’]s\s+$")
+_CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
+                          r"plan|plans|planned|intend|intends|intended|hope|hopes|hoped)\s+to\s+[^;:,.]*?\band\s+(?:to\s+)?")
 _LIST_COLON = re.compile(r":\s*(?:[a-z]+\s+)?$")  # (and a verb the goal drops: "building")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _ACRONYM_GAP = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*")
@@ -120,6 +122,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
+    out.extend(_list_goal_relations(sentences, mentions))
     out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions, mention_rules))
     out.extend(_country_of_leaders(out, lexicon))
@@ -144,6 +147,22 @@ def _dateline_dates(doc: Document, sentences: list[Sentence], relations: list[Re
     in_paragraph = {s.index for s in sentences if s.paragraph == first.paragraph}
     return [dataclasses.replace(r, date=values[0]) if r.date is None and r.modality is None and
             r.sentence in in_paragraph and r.predicate not in ("country", "locatedIn") else r for r in relations]
+
+
+def _list_goal_relations(sentences: list[Sentence], mentions: list[Mention]) -> list[Relation]:
+    """Each goal of a task list belongs to the policy the sentence announcing the list names last
+    ("The opinions set out the following main tasks:"); the item is the evidence."""
+    items = {m.sentence for m in mentions if m.source == "goal.list.v1"}
+    out = []
+    for goal in (m for m in mentions if m.source == "goal.list.v1"):
+        lead = goal.sentence - 1
+        while lead in items:
+            lead -= 1
+        policies = [m for m in mentions if m.sentence == lead and m.cls == "Policy"]
+        if policies:
+            policy = max(policies, key=lambda m: m.start)
+            out.append(Relation(policy.key, "hasGoal", goal.key, goal.sentence, "goal.list.v1", 0.7))
+    return out
 
 
 def _country_of_leaders(relations: list[Relation], lexicon: Lexicon) -> list[Relation]:
@@ -319,6 +338,8 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
         if antecedent is not None and _ACRONYM_GAP.fullmatch(text, antecedent[-1].end, opener.start()) \
                 and not _CLAUSE_BREAK.search(text, closing.end(), pos):
             return antecedent
+    if _CONTROL_GAP.fullmatch(gap):
+        return group  # "The two sides agreed to deepen cooperation ... and to launch X": they launch it
     if _CLAUSE_BREAK.search(gap) or _more_words_than(text, group[-1].end, pos, limit):
         return None
     return group

@@ -54,6 +54,8 @@ class MentionRules:
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
     goal_list_intro: re.Pattern | None = None  # "three tasks:" after a cue: the goals follow the colon
+    goal_list_lead: re.Pattern | None = None  # a sentence announcing a list of tasks (searched at its end)
+    list_item: re.Pattern | None = None  # the marker opening a list item: "(1)", "2.", "•"
 
 
 def _words(data: dict, key: str) -> list[str]:
@@ -118,6 +120,8 @@ def mention_rules() -> MentionRules:
         goal_cue_lower=re.compile(_lower_literals(goal_cue)),
         goal_gate=required_words(goal_cue),
         goal_list_intro=re.compile(data["goal_list_intro"]) if "goal_list_intro" in data else None,
+        goal_list_lead=re.compile(data["goal_list_lead"]) if "goal_list_lead" in data else None,
+        list_item=re.compile(data["list_item"]) if "list_item" in data else None,
     )
 
 
