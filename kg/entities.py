@@ -21,6 +21,7 @@ from .dates import MONTHS, WEEKDAYS
 from .lexicon import Lexicon, tokenize
 from .records import Document, Mention, Sentence
 from .references import (
+    body_of_title,
     definite_references,
     gazetteer_pass,
     national_references,
@@ -51,6 +52,7 @@ _AND_TO = re.compile(r"\s+and\s+(?:to\s+)?")
 _PIECE = re.compile(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", re.S)
 _GOAL_WORD = re.compile(r"[\w'-]+")
 _AND_TO_INFINITIVE = re.compile(r"\s+and\s+to\s+")
+_AND_ARTICLE = re.compile(r"\s+and\s+(?:a|an|the)\s+")
 _COMPOUND_SUFFIX = re.compile(r"-(?:oriented|friendly|based|driven)$")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:own\s+)?")
 
@@ -117,11 +119,13 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
-            if finder is _capitalised_names and inner and all(
-                    m.cls in ("Country", "Place") or (m.cls == "Policy" and m.start > mention.start) for m in inner):
+            quoted = finder is _quoted_titles and all(m.end - m.start < mention.end - mention.start for m in inner)
+            if finder in (_capitalised_names, _quoted_titles) and inner and all(
+                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (m.start > mention.start or quoted))
+                    for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
                 # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
-                # 2025 Plan" is the known policy)
+                # 2025 Plan" is the known policy), and a title in quotes over any shorter name inside it
                 taken.remove(inner)
                 places = [m for m in inner if m.cls != "Policy"]
                 if places:
@@ -391,6 +395,7 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
     before, before_bare, after = _people_patterns(rules)
+    yield from _posts_before_names(text, sent, rules, lexicon)
     for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
@@ -401,6 +406,34 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             start = match.start(name_group)
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
                           sent.index, title=post)
+
+
+def _posts_before_names(text, sent, rules: MentionRules, lexicon):
+    """ "Federal Minister for Economic Affairs and Energy Peter Altmaier", "Chinese Minister of ... Miao Wei":
+    where the body ends and the name begins is where the lexicon knows the body the post names."""
+    pos = sent.start
+    while (match := _post_run(rules).search(text, pos, sent.end)) is not None:
+        pos = match.end(1)
+        words = [(w.group(0), match.start(2) + w.start()) for w in re.finditer(r"\S+", match.group(2))]
+        # the name ends the run or stands before "and" (another person may follow)
+        ends = [k for k in range(3, len(words) + 1) if k == len(words) or words[k][0] == "and"]
+        for k, size in ((k, size) for k in ends for size in (2, 3)):
+            name_words = words[k - size:k]
+            name = " ".join(w for w, _ in name_words)
+            post = f"{match.group(1)} {' '.join(w for w, _ in words[:k - size])}"
+            if k - size < 1 or not _plausible_name(name, rules, lexicon) or not body_of_title(post, [], rules, lexicon):
+                continue
+            start = name_words[0][1]
+            yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1", sent.index,
+                          title=post)
+            pos = start + len(name)
+            break
+
+
+@cache
+def _post_run(rules: MentionRules) -> re.Pattern:
+    """A post, "of" or "for", then a run of capitalised words (and small words) holding a body and a name."""
+    return re.compile(rf"\b((?:{rules.titles.pattern}) (?:of|for))((?: (?:and|of|for|the|&))*(?: [A-Z][\w&'’-]*)+(?:(?: (?:and|of|for|the|&))+(?: [A-Z][\w&'’-]*)+)*)")
 
 
 _PRONOUN_SURNAMES = frozenset(["He", "Yu", "An"])  # Chinese surnames that are also English small words
@@ -496,8 +529,9 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _BETWEEN_COMMAS.finditer(phrase):
         piece_start, piece = start + m.start(), m.group(0)
         subparts = _AND_TO.split(piece)
-        # "raise X and to improve Y": coordinated infinitives are always two goals
-        infinitives = _AND_TO_INFINITIVE.search(piece) is not None
+        # "raise X and to improve Y": coordinated infinitives are always two goals; so are two noun
+        # phrases with their own articles ("closer ties and a larger share of Y")
+        infinitives = _AND_TO_INFINITIVE.search(piece) is not None or _AND_ARTICLE.search(piece) is not None
         simple = all(len(p.split()) <= 2 for p in subparts) or has_list
         # "innovation capabilities and basic capabilities": two phrases that share their head noun
         shared_head = len(subparts) == 2 and all(p.split() for p in subparts) and \

@@ -41,6 +41,7 @@ _OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
 _OWNED = re.compile(r"['’]s\s+$")
 _CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
                           r"plan|plans|planned|intend|intends|intended|hope|hopes|hoped)\s+to\s+[^;:,.]*?\band\s+(?:to\s+)?")
+_AND_VERB = re.compile(r"[\"”’]?\s*(?:[A-Z]\w*\s*)?,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?[a-z]+(?:s|es)\b")
 _LIST_COLON = re.compile(r":\s*(?:[a-z]+\s+)?$")  # (and a verb the goal drops: "building")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _ACRONYM_GAP = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*")
@@ -52,7 +53,7 @@ _PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|la
 _NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
-_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}")
+_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
@@ -111,6 +112,8 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                 if inside_name(trig[0]):
                     continue  # inside a name ("Development Research Center")
                 for s, o, conf, *other in _apply(doc.text, sent, rule, trig, groups):
+                    if not other and rule.objects is not None and o.cls not in rule.objects:
+                        continue  # "opened the Centre" sets it up; "opened the Conference" takes part in it
                     predicate, rule_id = other[0] if other else (rule.predicate, rule.id)  # a fact beside the rule's
                     found.append((s.key, predicate, o.key, rule_id, conf, trig[0]))
         found.extend(_sub_units(doc.text, entities))
@@ -507,6 +510,10 @@ def _goal_relations(text: str, ms: list[Mention]):
             continue
         policy = named[-1]
         first_goal = next(g for g in goals if g.start >= policy.end)
+        if _AND_VERB.match(text, policy.end, first_goal.start):
+            # "The vision supports the Initiative and aims at ...": the clause's first policy aims
+            clause = max(text.rfind(";", 0, policy.start), text.rfind(":", 0, policy.start), text.rfind(". ", 0, policy.start))
+            policy = next((m for m in named if m.start > clause and m.cls == "Policy"), policy)
         gap = _LIST_COLON.sub("", text[policy.end:first_goal.start])  # "focuses on three tasks: A, ..."
         if re.search(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)", gap) and not re.search(r",\s*which\b", gap):
             continue
@@ -552,8 +559,9 @@ def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
 
 _PAIR_NAME = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
 # "... High Level Economic and Financial Dialogue": up to seven name words, then a joint body or meeting
-_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|of|for|on))*?\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
-                         r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation)\b")
+_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w.-]*|and|of|for|on))*?\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
+                         r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation|"
+                         r"Conference|Expo|Symposium|Meeting|Talks|Fund|Programme|Program|Project|Park|Zone|Group)\b")
 
 
 def _country_word(word: str, lexicon: Lexicon) -> str | None:

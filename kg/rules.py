@@ -139,6 +139,16 @@ class RelationRule:
     max_gap: int = 8  # words allowed between a mention and the trigger
     gate: frozenset[str] | None = None  # word starts (4 letters) one of which a sentence needs for the rule to fire
     lower_pattern: re.Pattern | None = None  # the trigger without re.I, for lower-cased text
+    objects: frozenset[str] | None = None  # classes the object may have, narrower than the contract's range
+
+
+def _classes(raw: dict, where: str) -> frozenset[str] | None:
+    if "objects" not in raw:
+        return None
+    objects = raw["objects"]
+    if not isinstance(objects, list) or not all(c in CLASSES for c in objects):
+        raise DataFileError(f"{where}: 'objects' must be a list of ontology classes ({', '.join(CLASSES)}).")
+    return frozenset(objects)
 
 
 def _lower_literals(pattern: str) -> str:
@@ -263,5 +273,5 @@ def relation_rules() -> tuple[RelationRule, ...]:
             raise DataFileError(f"{where}: 'verbs' must be a list of regular expressions ({exc}).") from None
         out.append(RelationRule(raw["id"], raw["predicate"], pattern, voice, confidence, bool(raw.get("inverse")),
                                 int(raw.get("max_gap", 8)), required_words(pattern.pattern),
-                                re.compile(_lower_literals(pattern.pattern))))
+                                re.compile(_lower_literals(pattern.pattern)), _classes(raw, where)))
     return tuple(out)
