@@ -52,6 +52,7 @@ _AND_TO = re.compile(r"\s+and\s+(?:to\s+)?")
 _PIECE = re.compile(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", re.S)
 _GOAL_WORD = re.compile(r"[\w'-]+")
 _AND_TO_INFINITIVE = re.compile(r"\s+and\s+to\s+")
+_MODIFIERS = frozenset(["national", "state", "central", "federal", "joint", "international", "global", "european"])
 _AND_ARTICLE = re.compile(r"\s+and\s+(?:a|an|the)\s+")
 _COMPOUND_SUFFIX = re.compile(r"-(?:oriented|friendly|based|driven)$")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:own\s+)?")
@@ -116,13 +117,14 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
-    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _speaker):
+    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
-            quoted = finder is _quoted_titles and all(m.end - m.start < mention.end - mention.start for m in inner)
-            if finder in (_capitalised_names, _quoted_titles) and inner and all(
+            # a title in quotes, or a name a noun calls a company ("the carmaker SAIC Motor"), is what it says
+            quoted = finder in (_quoted_titles, _described_orgs) and all(m.end - m.start < mention.end - mention.start for m in inner)
+            if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
                     m.cls in ("Country", "Place") or (m.cls == "Policy" and (m.start > mention.start or quoted))
-                    for m in inner):
+                    or (finder is _described_orgs and quoted) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
                 # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
                 # 2025 Plan" is the known policy), and a title in quotes over any shorter name inside it
@@ -217,7 +219,7 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
         lower = lower[:-1]
     if not lower:
         return None
-    candidates = [0]
+    candidates = [0, 1] if len(lower) > 2 and lower[0] in _MODIFIERS else [0]  # "National Platform Future of ..."
     for k, w in enumerate(lower):
         if w in ("of", "for", "on") and k > 0:
             candidates.append(k - 1)
@@ -341,6 +343,12 @@ def _split_coordination(run, rules: MentionRules):
             or nxt.lower() in rules.leading_heads
             or (current[-1][0].lower() in rules.heads and _head_class([t[0] for t in run[k + 1:]], rules))
         ):
+            parts.append(current)
+            current = []
+            continue
+        if word == "with" and current and _head_class([t[0] for t in current], rules) == "Policy" and \
+                _head_class([t[0] for t in run[k + 1:] if t[0] != "the"], rules) in ("Organization", "GovernmentBody"):
+            # "the Memorandum on ... Standards with the German Robotics Association": a partner, not the name
             parts.append(current)
             current = []
             continue
@@ -484,6 +492,25 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
                       "policy.phrase.v1", sent.index)
 
 
+def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
+    """ "the Chinese carmaker SAIC Motor": a name a common noun calls an organisation, with the country its adjective gives."""
+    if rules.described_org is None:
+        return
+    for match in rules.described_org.finditer(text, sent.start, sent.end):
+        name_words = match.group(2).split()
+        while name_words and (name_words[-1] in rules.not_name_start or name_words[-1] in rules.connectors):
+            name_words.pop()  # "... SAIC Motor On Monday": a date word is no part of the name
+        if not name_words or name_words[0] in rules.not_name_start:
+            continue
+        start = match.start(2)
+        name = " ".join(name_words)
+        end = start + len(name)
+        if text[start:end] != name:
+            continue
+        country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
+        yield Mention(start, end, name, "Organization", name_key(name), name, "org.described.v1", sent.index, country=country)
+
+
 def _event_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Lowercase events after their round: "the fifth round of intergovernmental consultations"."""
     if rules.event_rounds.isdisjoint(words):
@@ -532,7 +559,8 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # "raise X and to improve Y": coordinated infinitives are always two goals; so are two noun
         # phrases with their own articles ("closer ties and a larger share of Y")
         infinitives = _AND_TO_INFINITIVE.search(piece) is not None or _AND_ARTICLE.search(piece) is not None
-        simple = all(len(p.split()) <= 2 for p in subparts) or has_list
+        # "industrial internet platforms and green factories": two phrases of two words or more are two goals
+        simple = all(len(p.split()) <= 2 for p in subparts) or has_list or all(len(p.split()) >= 2 for p in subparts)
         # "innovation capabilities and basic capabilities": two phrases that share their head noun
         shared_head = len(subparts) == 2 and all(p.split() for p in subparts) and \
             subparts[0].split()[-1].lower() == subparts[1].split()[-1].lower()

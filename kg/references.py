@@ -15,7 +15,9 @@ from .rules import MentionRules, at_word_start
 # scan several times slower, and the words open with their letter (rules.at_word_start), which
 # makes it three to four times faster again.
 _DEFINITE = re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
-                       + r"\s+([A-Za-z]+)\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
+                       # "the action plan", "the new guidelines": one modifier may stand before the head
+                       + r"\s+(?:(?:action|new|implementation|guiding|national|three-year|five-year|joint|draft|revised)\s+(?=[a-z]))?"
+                       + r"([A-Za-z]+)\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
 
 
 def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -246,7 +248,7 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
             between = text[a.end:b.start]
             if a.key != b.key and a.cls in allowed and b.cls in allowed and a.sentence == b.sentence and (
                     re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", between, re.I)
-                    or re.fullmatch(r"\s+(?:\w+\s+){1,4}?with\s+(?:the\s+)?", between, re.I)):  # "we are working with B"
+                    or re.fullmatch(r"\s+(?:[\w'()-]+\s+){1,14}?with\s+(?:the\s+)?", between, re.I)):  # "we are working with B"
                 if bilateral and a.sentence < sent.index - 1 and not (a.country and b.country and a.country != b.country):
                     # "both sides" of a bilateral text are its two countries' bodies: remember a
                     # nearer pair only as the fallback

@@ -33,6 +33,9 @@ _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|
 # what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
 # "X, set up in 2016 under the guidance of Y,"
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|set up|built|run|led|held|founded|known|based)\s+(?:in|on|at|by|under|with|since|during|from|as|last|this)\b)")
+_SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
+# "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
+_JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
 _TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
@@ -275,6 +278,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[gap_start:m.start]) or (
+                    m.source == "org.described.v1" and _JOIN_DESCRIBED.fullmatch(text, gap_start, m.start)) or (
                     last.cls == m.cls == "Person" and (_APPOSED.fullmatch(text, last.end, m.start)
                                                        or _AND_TITLE.fullmatch(text, last.end, m.start)))):
                 groups[-1].append(m)
@@ -405,7 +409,11 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 obj, partner = obj[:cut], obj[cut:]
             else:
                 partner = next((g for g in groups if g[0].start >= obj[-1].end), None)
-                if partner and not _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start):
+                if partner and p == "signed" and _SIGNED_WITH.fullmatch(text, obj[-1].end, partner[0].start) and \
+                        all(m.cls in ACTOR_CLASSES for m in partner):
+                    subject = subject + partner  # "A signed X with B": B signed it too (the co-signers cooperate)
+                    partner = None
+                elif partner and not _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start):
                     partner = None
             if partner and all(m.cls in ACTOR_CLASSES for m in partner):
                 for a in subject:  # working together: they cooperate
@@ -462,7 +470,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             yield from _symmetric(members[:2], p, rule.confidence)
     elif rule.voice == "with":
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
-        with_match = _WITH.search(text, end, min(sent.end, end + 60))
+        with_match = _WITH.search(text, end, min(sent.end, end + 150))
+        if with_match and re.search(r"[,;:]", text[end:with_match.start()]):
+            with_match = None  # "with" belongs to another clause
         if subject and with_match:
             obj = _after(text, groups, with_match.end(), 0)
             if obj:
@@ -559,9 +569,11 @@ def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
 
 _PAIR_NAME = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
 # "... High Level Economic and Financial Dialogue": up to seven name words, then a joint body or meeting
-_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w.-]*|and|of|for|on))*?\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
+_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w.-]*|[a-z]+(?=\s+(?i:consultations|talks|dialogue|summit|forum))|and|of|for|on))*?"
+                         r"\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
                          r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation|"
-                         r"Conference|Expo|Symposium|Meeting|Talks|Fund|Programme|Program|Project|Park|Zone|Group)\b")
+                         r"Conference|Expo|Symposium|Meeting|Talks|Fund|Programme|Program|Project|Park|Zone|Group|"
+                         r"consultations|talks|dialogue|summit|forum)\b")
 
 
 def _country_word(word: str, lexicon: Lexicon) -> str | None:

@@ -54,6 +54,7 @@ class MentionRules:
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
     goal_list_intro: re.Pattern | None = None  # "three tasks:" after a cue: the goals follow the colon
+    described_org: re.Pattern | None = None  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
     goal_list_lead: re.Pattern | None = None  # a sentence announcing a list of tasks (searched at its end)
     list_item: re.Pattern | None = None  # the marker opening a list item: "(1)", "2.", "•"
 
@@ -106,6 +107,8 @@ def mention_rules() -> MentionRules:
         quoted_policy_nouns=frozenset(_words(data, "quoted_policy_nouns")),
         place_lists=frozenset(_words(data, "place_lists")),
         supranational=tuple(_words(data, "supranational")),
+        described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, _words(data, 'org_nouns')))})"
+                                 r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})") if "org_nouns" in data else None,
         policy_np=policy_np,
         event_np=event_np,
         event_rounds=frozenset(rounds),
