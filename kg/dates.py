@@ -1,7 +1,7 @@
 """Find date expressions in sentences and resolve them against the document date.
 
 Absolute dates ("on June 30th, 2016", "9 July 2018", "in July 2015", "in 2016")
-and relative ones ("last year", "in April this year", "on May 13", "on Monday", "last
+and relative ones ("last year", "last week", "in April this year", "on May 13", "on Monday", "last
 November", "last autumn", "next month", "in April", 去年, 今年5月)
 become ISO values: YYYY-MM-DD, YYYY-MM or YYYY, in the spirit of HeidelTime.
 """
@@ -51,6 +51,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("rel_month", re.compile(rf"({at_word_start('[Ll]ast', '[Nn]ext', '[Tt]his')}) {_MONTH}(?!,? (?:19|20)\d{{2}})\b")),
     ("rel_season", re.compile(rf"({at_word_start(*_RELATIVE)}) ([Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\b")),
     ("month_shift", re.compile(rf"({at_word_start(*_RELATIVE)}) month\b")),
+    ("week_shift", re.compile(rf"({at_word_start(*_RELATIVE)}) week\b")),
     ("rel_year", re.compile(rf"{_REL_YEAR_AT}\b")),
     ("m_only", re.compile(rf"{at_word_start(*_PREPS)} {_MONTH}(?![\w-]|,? \d)")),
     ("weekday", re.compile(r"\b(?i:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -75,7 +76,7 @@ _YEAR_ANYWHERE = re.compile(r"(?:19|20)\d{2}")
 _EXPLICIT = frozenset(["mdy", "dmy", "iso", "zh", "my", "year"])  # the kinds that write the year out
 _KIND_NEEDS = {
     "mdy": {"year4", "month"}, "dmy": {"year4", "month"}, "iso": {"isodate"}, "zh": {"year4", "zh"},
-    "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"},
+    "zh_rel": {"zh"}, "rel_month": {"month", "relative"}, "rel_season": {"relative"}, "month_shift": {"relative"}, "week_shift": {"relative"},
     "rel_year": {"year"}, "m_only": {"month"}, "my_rel": {"month", "year"}, "my": {"year4", "month"},
     "md": {"digit", "month"}, "dm": {"digit", "month"}, "weekday": {"weekday"}, "year": {"year4"},
 }
@@ -219,6 +220,9 @@ def _value(kind: str, g: tuple, ref: dt.date | None, precise: bool = True) -> tu
             return f"{ref.year:04d}", False
         year = ref.year - (ref.month <= ends) if word == "last" else ref.year + (ref.month >= ends)
         return f"{year:04d}", False
+    if kind == "week_shift":  # "last week": the month it fell in (the day is not said)
+        day = ref + dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[g[0].lower()])
+        return f"{day.year:04d}-{day.month:02d}", False
     if kind == "month_shift":
         index = ref.year * 12 + ref.month - 1 + {"last": -1, "this": 0, "next": 1}[g[0].lower()]
         return f"{index // 12:04d}-{index % 12 + 1:02d}", False

@@ -53,6 +53,7 @@ _PIECE = re.compile(r"^(?:(?:and|or)\s+)?(.*?)(?:\s+(?:and|or))?$", re.S)
 _GOAL_WORD = re.compile(r"[\w'-]+")
 _AND_TO_INFINITIVE = re.compile(r"\s+and\s+to\s+")
 _MODIFIERS = frozenset(["national", "state", "central", "federal", "joint", "international", "global", "european"])
+_BY_YEAR = re.compile(r"\s+by\s+(?:the end of\s+)?(?:19|20)\d\d\b")
 _AND_ARTICLE = re.compile(r"\s+and\s+(?:a|an|the)\s+")
 _COMPOUND_SUFFIX = re.compile(r"-(?:oriented|friendly|based|driven)$")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:own\s+)?")
@@ -537,9 +538,12 @@ def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spa
         stop = rules.goal_stop.search(text, cue_end, sent.end)
         end = stop.start() if stop else sent.end
         for start, stop_at in _goal_items(text, cue_end, end):
-            span = text[start:stop_at]
             if not taken.free(start, stop_at):
-                continue
+                # "make China a major AI innovation centre": the goal is what follows the name
+                start = max((m.end for m in taken.mentions if start <= m.start < stop_at and m.cls == "Country"), default=start)
+                if not taken.free(start, stop_at):
+                    continue
+            span = text[start:stop_at]
             goal = _goal_concept(span, rules)
             if goal is None or (weak and not goal[0].startswith("goal:") ) or (weak and goal[0].startswith("goal:name:")):
                 continue
@@ -587,9 +591,10 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _goal_concept(span: str, rules: MentionRules):
     """(key, label, zh, (start, end) within span) or None for phrases that are no goal."""
+    span = _BY_YEAR.split(span, 1)[0]  # "... innovation centre by 2030": the deadline is no part of the goal
     words = list(_GOAL_WORD.finditer(span))
-    while words and words[0].group(0).lower() in rules.goal_strip_start:
-        words.pop(0)
+    while words and (words[0].group(0).lower() in rules.goal_strip_start or words[0].group(0).isdigit()):
+        words.pop(0)  # "build about 10 ... platforms": the verb, the article and the count are no part of it
     core = list(words)
     while len(core) > 1 and core[-1].group(0).lower() in rules.goal_strip_end:
         core.pop()

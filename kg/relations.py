@@ -36,7 +36,10 @@ _RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|
 _SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
 # "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
 _JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
-_TOGETHER_WITH = re.compile(r"\s*,?\s*(?:together|jointly|along) with\s+(?:the\s+)?")
+# "A drafted X together with B" (B drafted it too), "A launched X in 2019 in cooperation with B" (B cooperated)
+_TOGETHER_WITH = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?(?:together|jointly|along) with\s+(?:the\s+)?")
+_IN_COOPERATION_WITH = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?"
+                                  r"in (?:close )?(?:cooperation|partnership|collaboration) with\s+(?:the\s+)?")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
@@ -59,7 +62,9 @@ _ARTICLE_START = re.compile(r"^the\s+", re.I)
 _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
-_VP_AND = re.compile(r"\s*,?\s*and\s+(?:\w+ly\s+)?(?:also\s+)?", re.I)
+# "It builds on the X action plan and is closely linked to": the verb after "and" is the clause subject's
+_VP_AND_AFTER_NOUN = re.compile(r"(?:\s+[a-z]+){1,3}\s*,?\s+and\s+(?:is|are|was|were|has|have|had|will|also)\s+(?:\w+ly\s+)?")
+_VP_AND = re.compile(r"\s*,?\s*and\s+(?:(?:is|are|was|were|has|have|had|will)\s+)?(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\s*)?,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have been|had been)\s+(?:\w+ly\s+)?$", re.I)
@@ -301,7 +306,7 @@ _AND = re.compile(r"\band\b")
 _COORDINATOR = re.compile(r"\b(?:and|or)\b|&|together with|as well as")
 _COMMA_BEFORE = re.compile(r",\s*(?:\w+ly\s+)?$")
 _TO = re.compile(r"\s+to\s+")
-_BY_AGENT = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\s+")
+_BY_AGENT = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?(?:by|under the (?:leadership|guidance|direction|auspices) of)\s+")
 _BETWEEN = re.compile(r"\s+(?:\w+\s+){0,3}?between\s+")
 
 
@@ -325,7 +330,7 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
         return None
     group = earlier[-1]
     gap = text[group[-1].end:pos]
-    if _VP_AND.fullmatch(gap):
+    if _VP_AND.fullmatch(gap) or _VP_AND_AFTER_NOUN.fullmatch(gap):
         clause = max(sent_start, text.rfind(":", sent_start, pos) + 1, text.rfind(";", sent_start, pos) + 1)
         first = next((g for g in earlier if g[0].start >= clause), None)
         return first if first is not None and first is not group else None
@@ -404,6 +409,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 subject = partner + subject
         if subject and obj and not rule.inverse:
             # "A drafted the plan together with B": B is an agent too (B may have joined the object's group)
+            cooperation_only = False
             cut = next((k for k in range(1, len(obj)) if _TOGETHER_WITH.fullmatch(text, obj[k - 1].end, obj[k].start)), None)
             if cut is not None:
                 obj, partner = obj[:cut], obj[cut:]
@@ -413,6 +419,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                         all(m.cls in ACTOR_CLASSES for m in partner):
                     subject = subject + partner  # "A signed X with B": B signed it too (the co-signers cooperate)
                     partner = None
+                elif partner and _IN_COOPERATION_WITH.fullmatch(text, obj[-1].end, partner[0].start):
+                    cooperation_only = True  # "A launched X in cooperation with B": they cooperate; A launched it
                 elif partner and not _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start):
                     partner = None
             if partner and all(m.cls in ACTOR_CLASSES for m in partner):
@@ -421,7 +429,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                         if a.cls in ACTOR_CLASSES and a.key != b.key:
                             yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
                             yield b, a, 0.7, ("cooperatesWith", "cooperates.together.v1")
-                subject = subject + partner
+                if not cooperation_only:
+                    subject = subject + partner
         if subject and obj is None and not rule.inverse:
             # "the Regulation, which the Administration revised last year": the object comes first
             k = next((k for k, g in enumerate(groups) if g is subject), None)
@@ -515,7 +524,7 @@ def _goal_relations(text: str, ms: list[Mention]):
     the plan and focused on" does not)."""
     goals = [m for m in ms if m.cls == "Goal"]
     for goal in goals:
-        named = [m for m in ms if m.end <= goal.start and m.cls != "Goal"]
+        named = [m for m in ms if m.end <= goal.start and m.cls not in ("Goal", "Country")]  # "make China a ..."
         if not named or named[-1].cls != "Policy":
             continue
         policy = named[-1]
