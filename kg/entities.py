@@ -97,7 +97,8 @@ def _list_goals(text: str, sentences: list[Sentence], rules: MentionRules) -> li
     for sent in sentences:
         marker = rules.list_item.match(text, sent.start, sent.end) if listing else None
         if marker is None:
-            listing = sent.language != "zh" and rules.goal_list_lead.search(text, sent.start, sent.end) is not None
+            listing = sent.language != "zh" and text[sent.start:sent.end].rstrip()[-1:] in (":", "：") and \
+                rules.goal_list_lead.search(text, sent.start, sent.end) is not None
             continue
         start, end = marker.end(), sent.end
         while end > start and text[end - 1] in ";.。；,，":
@@ -495,7 +496,7 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
 
 def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """ "the Chinese carmaker SAIC Motor": a name a common noun calls an organisation, with the country its adjective gives."""
-    if rules.described_org is None:
+    if rules.described_org is None or rules.org_noun_words.isdisjoint(words):
         return
     for match in rules.described_org.finditer(text, sent.start, sent.end):
         name_words = match.group(2).split()

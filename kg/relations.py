@@ -33,6 +33,7 @@ _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|
 # what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
 # "X, set up in 2016 under the guidance of Y,"
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|set up|built|run|led|held|founded|known|based)\s+(?:in|on|at|by|under|with|since|during|from|as|last|this)\b)")
+_CLAUSE_PUNCT = re.compile(r"[,;:]")
 _SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
 # "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
 _JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
@@ -266,7 +267,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     person's title ("A, President of the C, and B") is in no group: the people are coordinated."""
     groups: list[list[Mention]] = []
     previous = None
-    after_acronym: dict[Mention, int] = {}  # where the text goes on after a name's "(ACRONYM)"
+    after_acronym: dict[int, int] = {}  # id of a name -> where the text goes on after its "(ACRONYM)"
     for m in mentions:
         if previous is not None and previous.cls == "Person" and m.cls != "Person" and \
                 _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
@@ -274,12 +275,12 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         if previous is not None and m.key == previous.key and _PAREN_OPEN.fullmatch(text, previous.end, m.start):
             close = _PAREN_CLOSE.match(text, m.end)
             if close:  # "the Ministry of ... (MIIT) and the ...": the acronym is the name again
-                after_acronym[previous] = close.end()
+                after_acronym[id(previous)] = close.end()
                 continue
         previous = m
         if groups:
             last = groups[-1][-1]
-            gap_start = after_acronym.get(last, last.end)
+            gap_start = after_acronym.get(id(last), last.end)
             same_kind = (last.cls in ACTOR_CLASSES) == (m.cls in ACTOR_CLASSES) or (
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[gap_start:m.start]) or (
@@ -480,7 +481,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     elif rule.voice == "with":
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         with_match = _WITH.search(text, end, min(sent.end, end + 150))
-        if with_match and re.search(r"[,;:]", text[end:with_match.start()]):
+        if with_match and _CLAUSE_PUNCT.search(text, end, with_match.start()):
             with_match = None  # "with" belongs to another clause
         if subject and with_match:
             obj = _after(text, groups, with_match.end(), 0)
@@ -550,8 +551,8 @@ def _sub_units(text: str, entities: list[Mention]):
         if _SUB_UNIT.search(a.name) and b.cls == "GovernmentBody" and a.key != b.key and \
                 re.fullmatch(r"\s+of\s+(?:the\s+)?", text[a.end:b.start]):
             yield a.key, "partOf", b.key, "partof.of.v1", 0.75, a.end
-        if _SUB_UNIT.search(b.name) and a.cls in ("GovernmentBody", "Organization") and a.key != b.key and \
-                _POSSESSIVE.fullmatch(text, a.end, b.start):
+        if text[a.end:a.end + 1] in ("'", "’") and _POSSESSIVE.fullmatch(text, a.end, b.start) and \
+                a.cls in ("GovernmentBody", "Organization") and a.key != b.key and _SUB_UNIT.search(b.name):
             yield b.key, "partOf", a.key, "partof.of.v1", 0.75, b.start
 
 

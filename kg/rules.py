@@ -55,6 +55,7 @@ class MentionRules:
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
     goal_list_intro: re.Pattern | None = None  # "three tasks:" after a cue: the goals follow the colon
     described_org: re.Pattern | None = None  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
+    org_noun_words: frozenset[str] = frozenset()  # the first words of those nouns: a sentence without one has no such name
     goal_list_lead: re.Pattern | None = None  # a sentence announcing a list of tasks (searched at its end)
     list_item: re.Pattern | None = None  # the marker opening a list item: "(1)", "2.", "•"
 
@@ -109,6 +110,7 @@ def mention_rules() -> MentionRules:
         supranational=tuple(_words(data, "supranational")),
         described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, _words(data, 'org_nouns')))})"
                                  r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})") if "org_nouns" in data else None,
+        org_noun_words=frozenset(n.split()[0] for n in _words(data, "org_nouns")) if "org_nouns" in data else frozenset(),
         policy_np=policy_np,
         event_np=event_np,
         event_rounds=frozenset(rounds),
