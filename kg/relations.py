@@ -25,7 +25,6 @@ from .rules import MentionRules, RelationRule
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
-# "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
 # "A, President of the C," : a title between a person and the body it names (then a comma, "and" or the end)
 _TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
 _TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
@@ -61,6 +60,7 @@ _NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
 _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
+# "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 # "It builds on the X action plan and is closely linked to": the verb after "and" is the clause subject's
