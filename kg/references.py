@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cache
 
 from .lexicon import Lexicon, tokenize
 from .records import Mention, Sentence
 from .rules import MentionRules, at_word_start
 
+
 # The scans below run over whole documents. Case is written out rather than re.I, which makes a
 # scan several times slower, and the words open with their letter (rules.at_word_start), which
 # makes it three to four times faster again.
-_DEFINITE = re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
-                       # "the action plan", "the new guidelines": one modifier may stand before the head
-                       + r"\s+(?:(?:action|new|implementation|guiding|national|three-year|five-year|joint|draft|revised)\s+(?=[a-z]))?"
-                       + r"([A-Za-z]+)\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
+@cache
+def _definite(rules: MentionRules) -> re.Pattern:
+    """ "the alliance", "this plan"; a word that makes a short name of a policy may stand before the head
+    ("the action plan", "the new guidelines": rules.generic_policy_words)."""
+    modifiers = "|".join(sorted(map(re.escape, rules.generic_policy_words), key=len, reverse=True))
+    return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
+                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?([A-Za-z]+)\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
 
 
 def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -117,7 +122,7 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
             first_of.setdefault(m.sentence, m)
     bodies = speaker_bodies(mentions, rules, lexicon)
     out = list(mentions)
-    for sent, match in _free_matches(_DEFINITE, text, sentences, mentions):
+    for sent, match in _free_matches(_definite(rules), text, sentences, mentions):
         head = match.group(1).lower()
         if head not in rules.heads or rules.heads[head] in ("Place",):
             continue

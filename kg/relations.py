@@ -68,7 +68,6 @@ _VP_AND_AFTER_NOUN = re.compile(r"(?:\s+[a-z]+){1,3}\s*,?\s+and\s+(?:is|are|was|
 _VP_AND = re.compile(r"\s*,?\s*and\s+(?:(?:is|are|was|were|has|have|had|will)\s+)?(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\s*)?,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
-_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|has been|have been|had been)\s+(?:\w+ly\s+)?$", re.I)
 _PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
 _HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unless)\b", re.I)
