@@ -122,11 +122,13 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
-            # a title in quotes, or a name a noun calls a company ("the carmaker SAIC Motor"), is what it says
-            quoted = finder in (_quoted_titles, _described_orgs) and all(m.end - m.start < mention.end - mention.start for m in inner)
+            # a title in quotes, or a name a noun calls a company ("the carmaker SAIC Motor"), is what it says:
+            # it wins over the shorter names inside it (a policy's, or for a company any class's)
+            explicit = finder in (_quoted_titles, _described_orgs) and \
+                all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (m.start > mention.start or quoted))
-                    or (finder is _described_orgs and quoted) for m in inner):
+                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (m.start > mention.start or explicit))
+                    or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
                 # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
                 # 2025 Plan" is the known policy), and a title in quotes over any shorter name inside it
