@@ -90,8 +90,6 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
 def _list_goals(text: str, sentences: list[Sentence], rules: MentionRules) -> list[Mention]:
     """The items of a task list announced by the sentence before them ("... the following main tasks:",
     then "(1) promote customised production;"), as goals; kg.relations gives them to that sentence's policy."""
-    if rules.goal_list_lead is None or rules.list_item is None:
-        return []
     out: list[Mention] = []
     listing = False
     for sent in sentences:
@@ -498,7 +496,7 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
 
 def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """ "the Chinese carmaker SAIC Motor": a name a common noun calls an organisation, with the country its adjective gives."""
-    if rules.described_org is None or rules.org_noun_words.isdisjoint(words):
+    if rules.org_noun_words.isdisjoint(words):
         return
     for match in rules.described_org.finditer(text, sent.start, sent.end):
         name_words = match.group(2).split()
@@ -536,7 +534,7 @@ def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spa
         cues = [m.span() for m in rules.goal_cue.finditer(text, sent.start, sent.end)]
     for cue_start, cue_end in cues:
         weak = bool(rules.weak_goal_cue.fullmatch(text[cue_start:cue_end].strip()))
-        intro = rules.goal_list_intro.match(text, cue_end, sent.end) if rules.goal_list_intro else None
+        intro = rules.goal_list_intro.match(text, cue_end, sent.end)
         cue_end = intro.end() if intro else cue_end
         stop = rules.goal_stop.search(text, cue_end, sent.end)
         end = stop.start() if stop else sent.end

@@ -37,9 +37,9 @@ _SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
 # "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
 _JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
 # "A drafted X together with B" (B drafted it too), "A launched X in 2019 in cooperation with B" (B cooperated)
-_TOGETHER_WITH = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?(?:together|jointly|along) with\s+(?:the\s+)?")
-_IN_COOPERATION_WITH = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?"
-                                  r"in (?:close )?(?:cooperation|partnership|collaboration) with\s+(?:the\s+)?")
+_AFTER_OBJECT = r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?"  # ", in 2019", before the partner
+_TOGETHER_WITH = re.compile(_AFTER_OBJECT + r"(?:together|jointly|along) with\s+(?:the\s+)?")
+_IN_COOPERATION_WITH = re.compile(_AFTER_OBJECT + r"in (?:close )?(?:cooperation|partnership|collaboration) with\s+(?:the\s+)?")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")

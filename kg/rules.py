@@ -48,16 +48,16 @@ class MentionRules:
     goal_strip_start: frozenset[str]
     goal_strip_end: frozenset[str]
     goals: dict[str, tuple[str, str, str | None]]  # synonym -> (concept id, label, zh)
+    goal_list_intro: re.Pattern  # "three tasks:" after a cue: the goals follow the colon
+    goal_list_lead: re.Pattern  # a sentence announcing a list of tasks (searched at its end)
+    list_item: re.Pattern  # the marker opening a list item: "(1)", "2.", "•"
+    described_org: re.Pattern  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
+    org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
     title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
     policy_nouns: frozenset[str] | None = None  # a lowercase policy phrase ends with one of them
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
-    goal_list_intro: re.Pattern | None = None  # "three tasks:" after a cue: the goals follow the colon
-    described_org: re.Pattern | None = None  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
-    org_noun_words: frozenset[str] = frozenset()  # the first words of those nouns: a sentence without one has no such name
-    goal_list_lead: re.Pattern | None = None  # a sentence announcing a list of tasks (searched at its end)
-    list_item: re.Pattern | None = None  # the marker opening a list item: "(1)", "2.", "•"
 
 
 def _words(data: dict, key: str) -> list[str]:
@@ -67,9 +67,17 @@ def _words(data: dict, key: str) -> list[str]:
     return value
 
 
+def _pattern(data: dict, key: str) -> re.Pattern:
+    try:
+        return re.compile(data[key])
+    except (KeyError, TypeError, re.error) as exc:
+        raise DataFileError(f"Rules kg/data/rules/mentions.yaml: '{key}' must be a regular expression ({exc}).") from None
+
+
 @cache
 def mention_rules() -> MentionRules:
     data = _read("mentions.yaml")
+    org_nouns = _words(data, "org_nouns")
     heads: dict[str, str] = {}
     for cls, words in data.get("heads", {}).items():
         if cls not in CLASSES:
@@ -108,9 +116,9 @@ def mention_rules() -> MentionRules:
         quoted_policy_nouns=frozenset(_words(data, "quoted_policy_nouns")),
         place_lists=frozenset(_words(data, "place_lists")),
         supranational=tuple(_words(data, "supranational")),
-        described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, _words(data, 'org_nouns')))})"
-                                 r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})") if "org_nouns" in data else None,
-        org_noun_words=frozenset(n.split()[0] for n in _words(data, "org_nouns")) if "org_nouns" in data else frozenset(),
+        described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})"
+                                 r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+        org_noun_words=frozenset(n.split()[0] for n in org_nouns),
         policy_np=policy_np,
         event_np=event_np,
         event_rounds=frozenset(rounds),
@@ -124,9 +132,9 @@ def mention_rules() -> MentionRules:
         policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
         goal_cue_lower=re.compile(_lower_literals(goal_cue)),
         goal_gate=required_words(goal_cue),
-        goal_list_intro=re.compile(data["goal_list_intro"]) if "goal_list_intro" in data else None,
-        goal_list_lead=re.compile(data["goal_list_lead"]) if "goal_list_lead" in data else None,
-        list_item=re.compile(data["list_item"]) if "list_item" in data else None,
+        goal_list_intro=_pattern(data, "goal_list_intro"),
+        goal_list_lead=_pattern(data, "goal_list_lead"),
+        list_item=_pattern(data, "list_item"),
     )
 
 
