@@ -380,6 +380,10 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
 
 
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
+_NAME_RE = re.compile(_NAME)
+_NON_SPACE = re.compile(r"\S+")
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w-]+")
+_QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
 @cache
@@ -424,7 +428,7 @@ def _posts_before_names(text, sent, rules: MentionRules, lexicon):
     pos = sent.start
     while (match := _post_run(rules).search(text, pos, sent.end)) is not None:
         pos = match.end(1)
-        words = [(w.group(0), match.start(2) + w.start()) for w in re.finditer(r"\S+", match.group(2))]
+        words = [(w.group(0), match.start(2) + w.start()) for w in _NON_SPACE.finditer(match.group(2))]
         # the name ends the run or stands before "and" (another person may follow)
         ends = [k for k in range(3, len(words) + 1) if k == len(words) or words[k][0] == "and"]
         for k, size in ((k, size) for k in ends for size in (2, 3)):
@@ -463,7 +467,7 @@ def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wo
     if sent.kind != "turn" or not sent.speaker or not text.startswith(sent.speaker, sent.start):
         return
     name = sent.speaker
-    if re.fullmatch(_NAME, name) and _plausible_name(name, rules, lexicon, surname_first=True):
+    if _NAME_RE.fullmatch(name) and _plausible_name(name, rules, lexicon, surname_first=True):
         yield Mention(sent.start, sent.start + len(name), name, "Person", name_key(name), name, "person.speaker.v1", sent.index)
 
 
@@ -472,7 +476,7 @@ def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans
     if rules.place_lists.isdisjoint(words):
         return
     for match in _place_list_pattern(rules).finditer(text, sent.start, sent.end):
-        for name in re.finditer(r"[A-Z][\w-]+", match.group(1)):
+        for name in _CAPITALISED_WORD.finditer(match.group(1)):
             start = match.start(1) + name.start()
             word = name.group(0)
             if word in rules.not_name_start:
@@ -488,7 +492,7 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
         phrase = match.group(1)
         start = match.start(1)
         end = start + len(phrase.rstrip())
-        if not taken.free(start, end) or len(phrase.split()) < 2 or re.match(r"(?:number|lot|series|batch|set) of\b", phrase) and "series" not in phrase:
+        if not taken.free(start, end) or len(phrase.split()) < 2 or _QUANTITY_OF.match(phrase) and "series" not in phrase:
             continue
         yield Mention(start, end, text[start:end], "Policy", name_key(text[start:end]), text[start:end],
                       "policy.phrase.v1", sent.index)

@@ -20,6 +20,12 @@ _NP_START = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while|that|of which)\s+)(?=[
 _DETERMINERS = re.compile(r"^(?:the|a|an|its|their|this|that|and|but|while)\s+", re.I)
 _DOWN_RE = re.compile(rf"^(?:{_DOWN})$", re.I)
 _UP_RE = re.compile(rf"^(?:{_UP})$", re.I)
+# trimming the indicator's clause: "in 2015 the profits of ... have"
+_CLAUSE_EDGE = re.compile(r"[,;:]|\b(?:and|but|while|whereas)\b")
+_DATE_OPENER = re.compile(r"^(?:in|from|by|during|since)\s+[^,]*?\b(?:19|20)\d{2}\b\s*", re.I)
+_OF_FOR = re.compile(r"^(?:of|for)\s+")
+_AUXILIARY_END = re.compile(r"\s+(?:has|have|had|also|further|again)$")
+_WORDLIKE = re.compile(r"[A-Za-z]{3}")
 
 
 def find_observations(doc: Document, sentences: list[Sentence]) -> list[Observation]:
@@ -47,12 +53,12 @@ def find_observations(doc: Document, sentences: list[Sentence]) -> list[Observat
 
 def _indicator(before: str) -> str | None:
     """The noun phrase before the verb, within its clause: "the profits of industrial enterprises"."""
-    clause = re.split(r"[,;:]|\b(?:and|but|while|whereas)\b", before)[-1].strip()
-    clause = re.sub(r"^(?:in|from|by|during|since)\s+[^,]*?\b(?:19|20)\d{2}\b\s*", "", clause, flags=re.I)
-    clause = re.sub(r"^(?:of|for)\s+", "", _DETERMINERS.sub("", clause).strip())
-    clause = re.sub(r"\s+(?:has|have|had|also|further|again)$", "", clause).strip()
+    clause = _CLAUSE_EDGE.split(before)[-1].strip()
+    clause = _DATE_OPENER.sub("", clause)
+    clause = _OF_FOR.sub("", _DETERMINERS.sub("", clause).strip())
+    clause = _AUXILIARY_END.sub("", clause).strip()
     words = clause.split()
-    if not 1 <= len(words) <= 10 or not re.search(r"[A-Za-z]{3}", clause):
+    if not 1 <= len(words) <= 10 or not _WORDLIKE.search(clause):
         return None
     return clause
 

@@ -102,7 +102,7 @@ def short_names(mentions: list[Mention], rules: MentionRules) -> list[Mention]:
                 and rules.heads[words[-1]] == "Policy" and all(w in rules.generic_policy_words or w in rules.heads for w in words):
             stem = words[-1].rstrip("s")
             longer = [p for p in out if p.cls == "Policy" and p.end <= m.start and len(p.name) > len(m.name)
-                      and re.search(rf"\b{re.escape(stem)}", p.name, re.I) and p.source != "coref.short.v1"]
+                      and _word_starts_with(p.name, stem) and p.source != "coref.short.v1"]
             if longer:
                 ref = longer[-1]
                 m = Mention(m.start, m.end, m.text, ref.cls, ref.key, ref.name, "coref.short.v1", m.sentence,
@@ -129,12 +129,12 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         start, end = match.start(), match.end()
         stem = head.rstrip("s")
         own = bodies.get(sent.speaker or "")
-        if own is not None and match.group(0).lower().startswith("the ") and re.search(rf"\b{re.escape(stem)}", own.name, re.I):
+        if own is not None and match.group(0).lower().startswith("the ") and _word_starts_with(own.name, stem):
             previous = [own]
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
                         and m.cls not in ("Goal", "Country", "Person")
-                        and re.search(rf"\b{re.escape(stem)}", m.name, re.I)]
+                        and _word_starts_with(m.name, stem)]
         if not previous:
             continue
         # the salient one: the latest that opened its sentence (a subject), else the latest
@@ -175,10 +175,15 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
     return out
 
 
+# a post and the body it names: "Vice Minister of Industry and Information Technology"
+_POST = re.compile(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$")
+_THE = re.compile(r"^the\s+", re.I)
+
+
 def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, bool] | None:
     """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance),
     and whether the post is a deputy's; None when the post names no known body."""
-    match = re.match(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$", title)
+    match = _POST.match(title)
     if not match or match.group(1) not in rules.leading_titles or not match.group(3):
         return None
     deputy = match.group(1).startswith(("Vice", "Deputy"))
@@ -187,9 +192,20 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
     found = lexicon.match_tokens(name, tokens, 0) if tokens else None
     if found and found.end == len(name):
         return found.entry.key, deputy
-    named = re.sub(r"^the\s+", "", match.group(3), flags=re.I).lower()
+    named = _THE.sub("", match.group(3)).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return (inside[0].key, deputy) if inside else None
+
+
+def _word_starts_with(name: str, stem: str) -> bool:
+    """Whether a word of ``name`` starts with ``stem``, ignoring case ("alliance" in "the Alliance of ...")."""
+    low, stem = name.lower(), stem.lower()
+    at = low.find(stem)
+    while at >= 0:
+        if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+            return True
+        at = low.find(stem, at + 1)
+    return False
 
 
 def speaker_bodies(mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> dict[str, Mention]:
@@ -229,6 +245,9 @@ def speaker_references(text: str, sentences: list[Sentence], mentions: list[Ment
 _PAIR = re.compile(at_word_start("[Tt]he two", "[Bb]oth")
                    + r"(\s+)([Ss]ides|[Pp]arties|[Mm]inistries|[Cc]ountries|[Gg]overnments|[Pp]artners)\b")
 _PAIR_CLASSES = {"countries": ("Country",), "ministries": ("GovernmentBody",), "governments": ("GovernmentBody", "Country")}
+# how the two bodies of a pair stand in their sentence: "A and B", "A is working with B"
+_AND_THE = re.compile(r"\s*(?:,\s*)?and\s+(?:the\s+)?", re.I)
+_WORKING_WITH = re.compile(r"\s+(?:[\w'()-]+\s+){1,14}?with\s+(?:the\s+)?", re.I)
 
 
 def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -252,8 +271,8 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
                 continue
             between = text[a.end:b.start]
             if a.key != b.key and a.cls in allowed and b.cls in allowed and a.sentence == b.sentence and (
-                    re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", between, re.I)
-                    or re.fullmatch(r"\s+(?:[\w'()-]+\s+){1,14}?with\s+(?:the\s+)?", between, re.I)):  # "we are working with B"
+                    _AND_THE.fullmatch(between)
+                    or _WORKING_WITH.fullmatch(between)):  # "we are working with B"
                 if bilateral and a.sentence < sent.index - 1 and not (a.country and b.country and a.country != b.country):
                     # "both sides" of a bilateral text are its two countries' bodies: remember a
                     # nearer pair only as the fallback

@@ -76,6 +76,24 @@ _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 
+# small patterns of the gaps between mentions and triggers
+_IN_AT = re.compile(r"\s*(?:in|at)\s+(?:the\s+)?")  # "the Centre in Munich"
+_CLAUSE_PUNCT = re.compile(r"[;:,]")
+_WITH_AT_END = re.compile(r"\bwith\s+(?:the\s+)?$")
+_POST_WORDS = re.compile(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}")  # "by Vice Premier X"
+_BY_AT_END = re.compile(r"\bby\s+(?:the\s+)?$")
+_AND_AT_END = re.compile(r"\band\s+(?:\w+ly\s+)?$")
+_BETWEEN_STOP = re.compile(r"[;:]|,\s*(?:which|and)\b")  # where "between A and B" ends
+_AND_OR_AMPERSAND = re.compile(r"\band\b|&")
+_COMMA_THE = re.compile(r"\s*,\s*(?:the\s+)?", re.I)
+# a policy's goals are its own unless a clause ends between them ("X, adopted in 2016, ...")
+_GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)")
+_COMMA_WHICH = re.compile(r",\s*which\b")
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+_NATIONAL_NAME = re.compile(r"(?:the\s+)?(?:National|State|Central)\b")  # a national body of the document's country
+_CONDITIONAL = re.compile(r"\b(?:would|could|might)\b|^\W*(?:if|unless)\b", re.I)
+
+
 def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention],
                       rules: tuple[RelationRule, ...], mention_rules: MentionRules, lexicon: Lexicon) -> list[Relation]:
     """All relations the rules find in ``doc``.
@@ -87,6 +105,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Relation] = []
+    gates = _gate_index(rules)
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if not ms:
@@ -101,17 +120,12 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         groups = _groups(doc.text, entities)
         inside_name = _inside_any(ms)
         low = doc.text[sent.start:sent.end].lower() if len(entities) >= 2 else ""
-        starts = None  # the word starts of the sentence, found when a rule first needs them
         fast = len(low) == sent.end - sent.start  # lower() kept every offset (it almost always does)
         classes = {m.cls for m in entities}
-        for rule in rules if len(entities) >= 2 else ():  # every rule links two mentions
+        for rule in _candidate_rules(gates, rules, low) if len(entities) >= 2 else ():  # every rule links two mentions
             domain, range_ = SIGNATURES[rule.predicate]
             if classes.isdisjoint(domain) or classes.isdisjoint(range_):
                 continue  # no pair of these mentions is one the contract allows for the rule's relation
-            if rule.gate is not None:
-                starts = _word_starts(low) if starts is None else starts
-                if rule.gate.isdisjoint(starts):
-                    continue  # none of the words the trigger needs is in the sentence
             # scanning the lower-cased sentence without re.I is much faster and finds the same triggers
             matches = ((sent.start + m.start(), sent.start + m.end()) for m in rule.lower_pattern.finditer(low)) \
                 if fast and rule.lower_pattern is not None \
@@ -227,9 +241,29 @@ def _trigger_end(text: str, pos: int) -> int:
     return word.end() if word else pos
 
 
-def _word_starts(low: str) -> set[str]:
-    """The first 2, 3 and 4 letters of every word of a lower-cased sentence, to test rule gates against."""
-    return {start for w in set(_WORD.findall(low)) for start in (w[:2], w[:3], w[:4])}
+def _candidate_rules(gates: tuple, rules: tuple[RelationRule, ...], low: str) -> list[RelationRule]:
+    """The rules whose trigger a lower-cased sentence can hold, in their order: those without a
+    gate, and those with one of their gate's word starts among the sentence's words (``gates``
+    from _gate_index)."""
+    ungated, by_start, lengths = gates
+    chosen = set(ungated)
+    for word in set(_WORD.findall(low)):
+        for n in lengths:
+            found = by_start.get(word[:n])
+            if found:
+                chosen.update(found)
+    return [rules[k] for k in sorted(chosen)]
+
+
+def _gate_index(rules: tuple[RelationRule, ...]) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """The rules (by position) without a gate; those of each gate word start; the starts' lengths."""
+    by_start: dict[str, list[int]] = {}
+    for k, rule in enumerate(rules):
+        for start in rule.gate or ():
+            by_start.setdefault(start, []).append(k)
+    return (tuple(k for k, rule in enumerate(rules) if rule.gate is None),
+            {start: tuple(ks) for start, ks in by_start.items()},
+            tuple(sorted({len(start) for start in by_start})))
 
 
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
@@ -339,7 +373,7 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
         k = len(earlier) - 1
         # "the Centre in Munich, which ...": the relative clause is about the Centre, not the place
         while k > 0 and all(m.cls in ("Place", "Country") for m in earlier[k]) and \
-                re.fullmatch(r"\s*(?:in|at)\s+(?:the\s+)?", text[earlier[k - 1][-1].end:earlier[k][0].start]):
+                _IN_AT.fullmatch(text, earlier[k - 1][-1].end, earlier[k][0].start):
             k -= 1
         return earlier[k]
     closing = _CLOSING_COMMA.match(text, group[-1].end)  # (the verb after the comma is past the gap)
@@ -361,7 +395,7 @@ def _after(text: str, groups, pos: int, limit: int):
     for group in groups:
         if group[0].start >= pos:
             gap = text[pos:group[0].start]
-            if _more_words_than(text, pos, group[0].start, limit) or re.search(r"[;:,]", gap):
+            if _more_words_than(text, pos, group[0].start, limit) or _CLAUSE_PUNCT.search(gap):
                 return None
             owned = _POSSESSIVE.match(text, group[-1].end)
             if owned:
@@ -405,7 +439,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if subject and _TO.fullmatch(text, subject[-1].end, pos):
             # "we will work with B and C to set up X": the one working with them sets it up too
             partner = _before(text, [g for g in groups if g[-1].end <= subject[0].start], subject[0].start, 8, sent.start)
-            if partner and re.search(r"\bwith\s+(?:the\s+)?$", text[partner[-1].end:subject[0].start]):
+            if partner and _WITH_AT_END.search(text[partner[-1].end:subject[0].start]):
                 subject = partner + subject
         if subject and obj and not rule.inverse:
             # "A drafted the plan together with B": B is an agent too (B may have joined the object's group)
@@ -445,7 +479,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if not by:
             return
         agent = _after(text, groups, end + by.end(), 3)
-        if agent and not re.fullmatch(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}", text[end + by.end():agent[0].start]):
+        if agent and not _POST_WORDS.fullmatch(text, end + by.end(), agent[0].start):
             agent = None  # only a post may stand between "by" and the agent: "headed by Vice Premier X"
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
@@ -453,12 +487,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             group = groups[k]
             if group[-1].end <= pos:
                 gap = text[group[-1].end:pos]
-                if re.search(r"\bby\s+(?:the\s+)?$", text[max(sent.start, group[0].start - 12):group[0].start]) and \
-                        re.search(r"\band\s+(?:\w+ly\s+)?$", gap):
+                if _BY_AT_END.search(text[max(sent.start, group[0].start - 12):group[0].start]) and \
+                        _AND_AT_END.search(gap):
                     # "X was drafted by A last autumn and approved by B": A is an agent; the object is X
                     obj = next((g for g in groups[:k] if g[0].start >= sent.start and not any(m.cls in ACTOR_CLASSES for m in g)), None)
                     break
-                if not _more_words_than(text, group[-1].end, pos, 6) and not re.search(r"[;:]", gap) \
+                if not _more_words_than(text, group[-1].end, pos, 6) and ";" not in gap and ":" not in gap \
                         and not _NOUN_BEFORE.search(gap):
                     obj = group
                 break
@@ -470,12 +504,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             return
         # "between A and B": the first two mentions that fit, a country that only
         # qualifies the next name ("Germany's 'Industry 4.0'") left aside.
-        stop = re.compile(r"[;:]|,\s*(?:which|and)\b").search(text, end, sent.end)
+        stop = _BETWEEN_STOP.search(text, end, sent.end)
         limit = stop.start() if stop else sent.end
         members = [m for g in groups for m in g if end + between.end() <= m.start < limit]
         members = [m for k, m in enumerate(members)
                    if not (m.cls == "Country" and k + 1 < len(members) and members[k + 1].start - m.end <= 4)]
-        if len(members) >= 2 and re.search(r"\band\b|&", text[members[0].end:members[1].start]):
+        if len(members) >= 2 and _AND_OR_AMPERSAND.search(text, members[0].end, members[1].start):
             yield from _symmetric(members[:2], p, rule.confidence)
     elif rule.voice == "with":
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
@@ -503,7 +537,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             if not target:
                 rest = [g for g in groups if g[0].start >= agent[-1].end]
                 # "Under the guidance of A, the B Alliance": the name after the comma is guided
-                if rest and re.fullmatch(r"\s*,\s*(?:the\s+)?", text[agent[-1].end:rest[0][0].start], re.I):
+                if rest and _COMMA_THE.fullmatch(text, agent[-1].end, rest[0][0].start):
                     target = rest[0]
             if target:
                 if rule.inverse:  # "To implement X, A formulated ...": A implements X
@@ -534,7 +568,7 @@ def _goal_relations(text: str, ms: list[Mention]):
             clause = max(text.rfind(";", 0, policy.start), text.rfind(":", 0, policy.start), text.rfind(". ", 0, policy.start))
             policy = next((m for m in named if m.start > clause and m.cls == "Policy"), policy)
         gap = _LIST_COLON.sub("", text[policy.end:first_goal.start])  # "focuses on three tasks: A, ..."
-        if re.search(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)", gap) and not re.search(r",\s*which\b", gap):
+        if _GOAL_GAP_BREAK.search(gap) and not _COMMA_WHICH.search(gap):
             continue
         yield policy.key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
 
@@ -548,7 +582,7 @@ def _sub_units(text: str, entities: list[Mention]):
     a department named with its ministry is part of it."""
     for a, b in zip(entities, entities[1:], strict=False):
         if _SUB_UNIT.search(a.name) and b.cls == "GovernmentBody" and a.key != b.key and \
-                re.fullmatch(r"\s+of\s+(?:the\s+)?", text[a.end:b.start]):
+                _OF_THE.fullmatch(text, a.end, b.start):
             yield a.key, "partOf", b.key, "partof.of.v1", 0.75, a.end
         if text[a.end:a.end + 1] in ("'", "’") and _POSSESSIVE.fullmatch(text, a.end, b.start) and \
                 a.cls in ("GovernmentBody", "Organization") and a.key != b.key and _SUB_UNIT.search(b.name):
@@ -625,7 +659,7 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
             if m.source != "lexicon" or not m.key.startswith("lex:"):
                 rule, conf = "country.adjective.v1", 0.8
         elif main and m.source != "lexicon" and (m.cls in ("Place", "GovernmentBody") or (
-                m.cls == "Organization" and re.match(r"(?:the\s+)?(?:National|State|Central)\b", m.name))) \
+                m.cls == "Organization" and _NATIONAL_NAME.match(m.name))) \
                 and not _ARTICLE_START.sub("", m.name).startswith(rules.supranational) \
                 and not _OWNED.search(doc.text, max(0, m.start - 60), m.start):  # "the Commission's X": its owner's
             target, rule, conf = main, "country.context.v1", 0.5
@@ -642,7 +676,7 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
 def _modality(text: str, sent: Sentence, pos: int) -> str | None:
     before = text[sent.start:pos]
     clause = _CLAUSE_SPLIT.split(before)[-1] if before else ""
-    if _HYPOTHETICAL.search(before) and re.search(r"\b(?:would|could|might)\b|^\W*(?:if|unless)\b", before, re.I):
+    if _HYPOTHETICAL.search(before) and _CONDITIONAL.search(before):
         return "hypothetical"
     if _NEGATED.search(clause[-40:]):
         return "negated"

@@ -22,6 +22,7 @@ _TURN = re.compile(r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*[:�
 _CJK_TURN = re.compile(r"([\u3400-\u9fff]{2,6})[:：]")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|[。！？]+[”’」』）]*")
 _OPENERS = re.compile(r"\s+[\"'“‘(\[]*(?=[A-Z0-9\u3400-\u9fff])")
+_LINE = re.compile(r"[^\n]+")
 
 
 def split_sentences(doc: Document) -> list[Sentence]:
@@ -33,9 +34,8 @@ def split_sentences(doc: Document) -> list[Sentence]:
     out: list[Sentence] = []
     paragraph = -1
     current_speaker = None  # an interview answer runs on over paragraphs until the next turn or heading
-    for line_match in re.finditer(r"[^\n]+", doc.text[doc.body_start:]):
-        start = doc.body_start + line_match.start()
-        end = doc.body_start + line_match.end()
+    for line_match in _LINE.finditer(doc.text, doc.body_start):
+        start, end = line_match.span()
         line = doc.text[start:end]
         stripped = line.strip()
         if not stripped or stripped in ("---", "***"):
