@@ -81,7 +81,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     found = definite_references(doc.text, sentences, found, rules, lexicon)
     found = speaker_references(doc.text, sentences, found, rules, lexicon)
     found = pair_references(doc.text, sentences, found)
-    found = pronoun_references(doc.text, sentences, found)
+    found = pronoun_references(doc.text, sentences, found, rules)
     found = national_references(doc.text, sentences, found, lexicon)
     found.extend(_list_goals(doc.text, sentences, rules))
     return sorted(found, key=lambda m: (m.start, -m.end))
@@ -120,6 +120,11 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
+            if mention.title and [(m.cls, m.start, m.end, m.title) for m in inner] == [("Person", mention.start, mention.end, None)]:
+                # a known person with a post ("Minister ... Miao Wei"): the lexicon's entry, with the post
+                taken.remove(inner)
+                taken.add(replace(inner[0], title=mention.title))
+                continue
             # a title in quotes, or a name a noun calls a company ("the carmaker SAIC Motor"), is what it says:
             # it wins over the shorter names inside it (a policy's, or for a company any class's)
             explicit = finder in (_quoted_titles, _described_orgs) and \
@@ -394,7 +399,7 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     # "Vice Minister of Finance Lu Jianping": the name is the last two or three capitalised words
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
-    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?((?:{title})(?: (?:of|for) {body})?)")
+    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?((?:{title})(?: (?:of|for|at) {body})?)")
     return before, before_bare, after
 
 

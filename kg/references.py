@@ -178,23 +178,37 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
 # a post and the body it names: "Vice Minister of Industry and Information Technology"
 _POST = re.compile(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$")
 _THE = re.compile(r"^the\s+", re.I)
+_POST_AT = re.compile(r"(?:[A-Z][\w-]* )*[A-Z][\w-]* at (.+)$")  # "Parliamentary State Secretary at the ..."
 
 
-def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, bool] | None:
-    """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance),
-    and whether the post is a deputy's; None when the post names no known body."""
+def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance)
+    and the post's rank there: "head", "deputy", or "staff" for a post held at a body ("State
+    Secretary at the Federal Ministry of ..." works there but does not lead it); None when the post
+    names no known body."""
+    at = _POST_AT.match(title)
+    if at:
+        key = _named_body(_THE.sub("", at.group(1)), at.group(1), mentions, lexicon)
+        return (key, "staff") if key else None
     match = _POST.match(title)
     if not match or match.group(1) not in rules.leading_titles or not match.group(3):
         return None
-    deputy = match.group(1).startswith(("Vice", "Deputy"))
+    rank = "deputy" if match.group(1).startswith(("Vice", "Deputy")) else "head"
     name = f"{rules.title_bodies.get(match.group(1), '')} {match.group(2)} {match.group(3)}".strip()
+    key = _named_body(name, match.group(3), mentions, lexicon)
+    return (key, rank) if key else None
+
+
+def _named_body(name: str, named: str, mentions: list[Mention], lexicon: Lexicon) -> str | None:
+    """The key of the body called ``name`` in the lexicon, else of the first body mentioned whose
+    name holds ``named`` (the post's words after "of")."""
     tokens = tokenize(name)
     found = lexicon.match_tokens(name, tokens, 0) if tokens else None
     if found and found.end == len(name):
-        return found.entry.key, deputy
-    named = _THE.sub("", match.group(3)).lower()
+        return found.entry.key
+    named = _THE.sub("", named).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
-    return (inside[0].key, deputy) if inside else None
+    return inside[0].key if inside else None
 
 
 def _word_starts_with(name: str, stem: str) -> bool:
@@ -295,13 +309,22 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 
-def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+_SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
+
+
+def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Mention]:
     """A sentence that opens with "It" continues the previous sentence's subject: the body or
-    policy named first there ("The X Alliance was founded in 2016. It works with Y.")."""
+    policy named first there ("The X Alliance was founded in 2016. It works with Y."). In reported
+    speech, "it" is the speaker: "The ministry said it would ..." """
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     out = list(mentions)
+    for m in mentions:
+        said = rules.reported_pronoun.match(text, m.end) if m.cls in _SPEAKING_CLASSES else None
+        if said and said.end() <= sentences[m.sentence].end:
+            out.append(Mention(said.start(1), said.end(1), said.group(1), m.cls, m.key, m.name, "coref.reported.v1",
+                               m.sentence, zh=m.zh, country=m.country))
     for k, sent in enumerate(sentences):
         if k == 0 or sent.language == "zh":
             continue

@@ -59,7 +59,7 @@ _PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|la
 _NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
-_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,3}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
+_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,5}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
 # "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
@@ -140,7 +140,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                     found.append((s.key, predicate, o.key, rule_id, conf, trig[0]))
         found.extend(_sub_units(doc.text, entities))
         found.extend(_goal_relations(doc.text, ms))
-        found.extend(_title_relations(ms, entities, mention_rules, lexicon))
+        found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         found.extend(_cosigners(found))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
@@ -301,7 +301,10 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
     previous = None
     after_acronym: dict[int, int] = {}  # id of a name -> where the text goes on after its "(ACRONYM)"
-    for m in mentions:
+    for k, m in enumerate(mentions):
+        if k + 1 < len(mentions) and mentions[k + 1].cls == "Person" and m.cls in ("GovernmentBody", "Organization") \
+                and _is_post_of(text, m, mentions[k + 1]):
+            continue  # "A and European Commission Executive Vice-President B": the body names B's post
         if previous is not None and previous.cls == "Person" and m.cls != "Person" and \
                 _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
             continue
@@ -399,8 +402,10 @@ def _after(text: str, groups, pos: int, limit: int):
                 return None
             owned = _POSSESSIVE.match(text, group[-1].end)
             if owned:
-                # "with Germany's Plattform Industrie 4.0": the object is what is Germany's
-                return next((g for g in groups if g[0].start == owned.end()), None)
+                # "with Germany's Plattform Industrie 4.0": the object is what is Germany's; "implement the
+                # agreement's commitments": an unnamed part of a policy stands for the policy
+                owned_name = next((g for g in groups if g[0].start == owned.end()), None)
+                return owned_name or (group if all(m.cls == "Policy" for m in group) else None)
             if _NOUN_OF.search(gap) and all(m.cls in ACTOR_CLASSES for m in group):
                 return None  # "presided over a meeting of the State Council": the meeting is the object
             return group
@@ -589,14 +594,47 @@ def _sub_units(text: str, entities: list[Mention]):
             yield b.key, "partOf", a.key, "partof.of.v1", 0.75, b.start
 
 
-def _title_relations(ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
-    """ "<person>, Minister of X" : the person leads the Ministry of X."""
+def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
+    """ "<person>, Minister of X" and "X President <person>": the person leads X; "<person>, State
+    Secretary at X": the person is of X's country."""
     for person in (m for m in ms if m.cls == "Person" and m.title):
-        body = body_of_title(person.title, entities, rules, lexicon)
-        if body:
-            key, deputy = body
-            yield person.key, "leads", key, "leads.title.v1", 0.75 if deputy else 0.85, person.start
+        body, rule = body_of_title(person.title, entities, rules, lexicon), "leads.title.v1"
+        if body is None:
+            body, rule = _body_before_post(text, person, entities, rules), "leads.post.v1"
+        if body is None:
+            continue
+        key, rank = body
+        if rank != "staff":
+            yield person.key, "leads", key, rule, 0.75 if rank == "deputy" else 0.85, person.start
+            continue
+        # "X, State Secretary at the Federal Ministry of ...": a national body's staff are of its country
+        country = next((m.country for m in entities if m.key == key and m.country), None) or \
+            (lexicon.entries[key[4:]].country if key.startswith("lex:") and key[4:] in lexicon.entries else None)
+        if country:
+            yield person.key, "country", f"lex:{country}", "country.post.v1", 0.7, person.start
 
+
+
+def _body_before_post(text: str, person: Mention, entities: list[Mention], rules: MentionRules) -> tuple[str, str] | None:
+    """ "European Commission Executive Vice-President <person>", "Siemens President <person>": the body
+    named right before a leading post, and the post's rank (None when no body stands there)."""
+    body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and _is_post_of(text, m, person)), None)
+    if body is None or person.title not in rules.leading_titles:
+        return None
+    return body.key, "deputy" if _DEPUTY.search(text, body.end, person.start) else "head"
+
+
+# the words of a post before its title word: "Executive Vice-" (President)
+_POST_WORDS_BEFORE = re.compile(r"\s+(?:[A-Z][a-z]+[ -])*")
+_DEPUTY = re.compile(r"\b(?:Vice|Deputy)\b")
+
+
+def _is_post_of(text: str, body: Mention, person: Mention) -> bool:
+    """Whether only ``person``'s post stands between ``body`` and ``person``: "<body> <post> <person>"."""
+    if not person.title or body.end >= person.start:
+        return False
+    title_at = person.start - len(person.title) - 1
+    return text.startswith(person.title + " ", title_at) and bool(_POST_WORDS_BEFORE.fullmatch(text, body.end, title_at))
 
 def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
     """ "Sino-German cooperation", "the China-France High Level Dialogue", "the Sino-German Innovation

@@ -52,6 +52,7 @@ class MentionRules:
     goal_list_lead: re.Pattern  # a sentence announcing a list of tasks (searched at its end)
     list_item: re.Pattern  # the marker opening a list item: "(1)", "2.", "•"
     described_org: re.Pattern  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
+    reported_pronoun: re.Pattern  # after a name: "said it would": group 1, the pronoun standing for the name
     org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
     title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
@@ -135,6 +136,7 @@ def mention_rules() -> MentionRules:
         goal_list_intro=_pattern(data, "goal_list_intro"),
         goal_list_lead=_pattern(data, "goal_list_lead"),
         list_item=_pattern(data, "list_item"),
+        reported_pronoun=_pattern(data, "reported_pronoun"),
     )
 
 
