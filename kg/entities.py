@@ -24,6 +24,7 @@ from .references import (
     body_of_title,
     definite_references,
     gazetteer_pass,
+    group_references,
     national_references,
     pair_references,
     pronoun_references,
@@ -81,6 +82,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     found = definite_references(doc.text, sentences, found, rules, lexicon)
     found = speaker_references(doc.text, sentences, found, rules, lexicon)
     found = pair_references(doc.text, sentences, found)
+    found = group_references(doc.text, sentences, found)
     found = pronoun_references(doc.text, sentences, found, rules)
     found = national_references(doc.text, sentences, found, lexicon)
     found.extend(_list_goals(doc.text, sentences, rules))
@@ -285,7 +287,8 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 continue
             words = [t[0] for t in part]
             cls = _head_class(words, rules)
-            if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)):
+            if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)
+                               and not _foreign_body_in(part, rules, lexicon, taken)):
                 place = _located_name(text, part, rules, sent, taken)
                 if place:
                     yield from place
@@ -309,6 +312,17 @@ def _ends_in_known_place(part, taken: _Spans) -> bool:
     """ "... Alliance in Ningbo": the run ends with "in" and a place the lexicon knows."""
     return len(part) > 2 and part[-2][0] in ("in", "at") and any(
         m.cls in ("Place", "Country") and m.start == part[-1][1] for m in taken.mentions)
+
+
+def _foreign_body_in(part, rules: MentionRules, lexicon, taken: _Spans) -> bool:
+    """ "German Chamber of Commerce in China", "EU Chamber of Commerce in China": a body of one country
+    (or of a union of them) in another keeps "in <country>" in its name."""
+    country = next((m for m in taken.mentions if m.cls == "Country" and m.start == part[-1][1]), None)
+    first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
+    if country is None:
+        return False
+    own = lexicon.country_of_adjective(first) or lexicon.country_named(first)
+    return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational)
 
 
 def _next_to_month(tokens, k: int) -> bool:

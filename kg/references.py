@@ -306,6 +306,43 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
     return out
 
 
+_NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_GROUP = re.compile(at_word_start("[Tt]he", "[Aa]ll") + rf"(?:\s+({'|'.join(_NUMBERS)}|[3-9]))?\s+"
+                    r"(ministries|departments|commissions|agencies|bureaus|administrations|governments|countries)\b")
+_IN_GROUP = re.compile(r"\s*,\s*(?:and\s+)?(?:the\s+)?|\s+(?:and|as well as)\s+(?:the\s+)?")  # between members
+
+
+def group_references(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+    """ "the four ministries", "all three departments", "the ministries": the last bodies named together
+    ("A, B, C and D") that are as many as the phrase says (two or more for a bare plural). The phrase
+    is cut into one piece per referent, so that the relation rules see a coordinated group."""
+    actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Country") and not m.source.startswith("coref")),
+                    key=lambda m: m.start)
+    runs: list[list[Mention]] = []  # coordinated runs of actors, in text order
+    for m in actors:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.sentence == m.sentence and last.cls == m.cls and last.end <= m.start \
+                and _IN_GROUP.fullmatch(text, last.end, m.start):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    out = list(mentions)
+    for sent, match in _free_matches(_GROUP, text, sentences, mentions):
+        count = _NUMBERS.get(match.group(1) or "", int(match.group(1)) if (match.group(1) or "").isdigit() else None)
+        cls = "Country" if match.group(2) == "countries" else "GovernmentBody"
+        group = next((run for run in reversed(runs) if run[-1].end <= match.start() and sent.index - 8 <= run[0].sentence
+                      and run[0].cls == cls and len({m.key for m in run}) == len(run)
+                      and (len(run) == count if count else len(run) >= 2)), None)
+        if group is None:
+            continue
+        start, length = match.start(), match.end() - match.start()
+        for k, ref in enumerate(group):
+            a, b = start + k * length // len(group), start + (k + 1) * length // len(group)
+            out.append(Mention(a, b, text[a:b], ref.cls, ref.key, ref.name, "coref.group.v1", sent.index,
+                               zh=ref.zh, country=ref.country))
+    return out
+
+
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 

@@ -73,6 +73,7 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", r
 _HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unless)\b", re.I)
 # "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
+_BARE_WITH = re.compile(r"\bwith\s+")
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 
@@ -519,6 +520,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     elif rule.voice == "with":
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
         with_match = _WITH.search(text, end, min(sent.end, end + 150))
+        bare = _BARE_WITH.search(text, end, with_match.start() if with_match else min(sent.end, end + 150))
+        if bare and any(g[0].start == bare.end() for g in groups):
+            with_match = bare  # "work with the ministries": a reference, in lower case, is the partner
         if with_match and _CLAUSE_PUNCT.search(text, end, with_match.start()):
             with_match = None  # "with" belongs to another clause
         if subject and with_match:
