@@ -346,6 +346,8 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 
+# "it" as the object of a verb in the past tense, ending its clause or followed by a time or place
+_IT_OBJECT = re.compile(r"\b[a-z]+ed\s+(it)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
 
 
@@ -357,6 +359,16 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     out = list(mentions)
+    policies = sorted((m for m in mentions if m.cls == "Policy"), key=lambda m: m.start)
+    for match in _free_matches(_IT_OBJECT, text, sentences, mentions):
+        sent, at = match[0], match[1].start(1)
+        # "formulated the plan in 2016 and revised it in June", "The State Council approved it": the
+        # last policy named in this sentence or the one before
+        k = bisect.bisect_left([m.start for m in policies], at) - 1
+        if k >= 0 and policies[k].sentence >= sent.index - 1:
+            ref = policies[k]
+            out.append(Mention(at, at + 2, "it", ref.cls, ref.key, ref.name, "coref.object.v1", sent.index,
+                               zh=ref.zh, country=ref.country))
     for m in mentions:
         said = rules.reported_pronoun.match(text, m.end) if m.cls in _SPEAKING_CLASSES else None
         if said and said.end() <= sentences[m.sentence].end:

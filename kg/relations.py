@@ -64,8 +64,10 @@ _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 # "It builds on the X action plan and is closely linked to": the verb after "and" is the clause subject's
+# "formulated the plan in 2016 and revised it": a time or place may close the first verb's phrase
 _VP_AND_AFTER_NOUN = re.compile(r"(?:\s+[a-z]+){1,3}\s*,?\s+and\s+(?:is|are|was|were|has|have|had|will|also)\s+(?:\w+ly\s+)?")
-_VP_AND = re.compile(r"\s*,?\s*and\s+(?:(?:is|are|was|were|has|have|had|will)\s+)?(?:\w+ly\s+)?(?:also\s+)?", re.I)
+_VP_AND = re.compile(r"(?:\s+(?:in|on|at|last|this|next|early|late)(?:\s+(?:[A-Z][\w-]*|\d{1,4}|year|month|week)){1,3})?"
+                     r"\s*,?\s*and\s+(?:(?:is|are|was|were|has|have|had|will)\s+)?(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\s*)?,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
 _PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
