@@ -76,6 +76,7 @@ _HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unl
 # "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
 _BARE_WITH = re.compile(r"\bwith\s+")
+_ASIDE = re.compile(r",\s*(?:which|who|set up|[a-z]+ed)\b[^,;:]*,")
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 
@@ -281,6 +282,8 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
     ``by_clause``, preferring a date in the trigger's own clause)."""
     dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date) if d.value] if found else []
     around = clauses(doc.text, sent.start, sent.end) if dates and by_clause else None
+    # "X, set up in February 2016 under ..., signed": a date inside an aside dates only the facts inside it
+    asides = [m.span() for m in _ASIDE.finditer(doc.text, sent.start, sent.end)] if dates and by_clause else []
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
     for s, p, o, rule, conf, pos, modality in found:
@@ -288,8 +291,9 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
             continue
         date = None
         if dates:  # most sentences date nothing: no clause to find then
-            date = nearest_date(dates, pos, around(_trigger_end(doc.text, pos)) if around else None,
-                                ahead=modality == "planned")
+            usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)]
+            date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
+                                ahead=modality == "planned") if usable else None
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
             if (a, p, b) not in seen:
                 seen.add((a, p, b))

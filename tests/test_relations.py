@@ -42,6 +42,9 @@ def test_modality(extract, text, modality):
     ("Last year the NDRC issued the Rules on Ports.", "2015"),
     ("In April this year, the NDRC issued the Rules on Ports.", "2016-04"),
     ("On June 30th, 2014 the NDRC issued the Rules on Ports.", "2014-06-30"),
+    # a date inside an aside about the subject dates only what the aside says
+    ("The Alliance for Smart Shipping, founded in May 2015 by the Ministry of Transport, issued the Rules on Ports.", None),
+    ("The Alliance for Smart Shipping, which the Ministry of Transport founded, issued the Rules on Ports in May.", "2016-05"),
 ])
 def test_dates_resolve_against_document_date(extract, text, date):
     rels = [r for r in extract(text, date="2016-06-01").relations if r.predicate == "issued"]
