@@ -307,8 +307,9 @@ def pair_references(text: str, sentences: list[Sentence], mentions: list[Mention
 
 
 _NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_GROUP = re.compile(at_word_start("[Tt]he", "[Aa]ll") + rf"(?:\s+({'|'.join(_NUMBERS)}|[3-9]))?\s+"
-                    r"(ministries|departments|commissions|agencies|bureaus|administrations|governments|countries)\b")
+_GROUP_NOUNS = r"(ministries|departments|commissions|agencies|bureaus|administrations|governments|countries)\b"
+_GROUP = re.compile(at_word_start("[Tt]he", "[Aa]ll") + rf"(?:\s+({'|'.join(_NUMBERS)}|[3-9]))?\s+" + _GROUP_NOUNS)
+_GROUP_NOUN = re.compile(_GROUP_NOUNS)
 _IN_GROUP = re.compile(r"\s*,\s*(?:and\s+)?(?:the\s+)?|\s+(?:and|as well as)\s+(?:the\s+)?")  # between members
 
 
@@ -316,6 +317,8 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
     """ "the four ministries", "all three departments", "the ministries": the last bodies named together
     ("A, B, C and D") that are as many as the phrase says (two or more for a bare plural). The phrase
     is cut into one piece per referent, so that the relation rules see a coordinated group."""
+    if not _GROUP_NOUN.search(text):
+        return mentions  # most texts have no plural of a body's head noun: nothing to resolve
     actors = sorted((m for m in mentions if m.cls in ("GovernmentBody", "Country") and not m.source.startswith("coref")),
                     key=lambda m: m.start)
     runs: list[list[Mention]] = []  # coordinated runs of actors, in text order
@@ -347,7 +350,7 @@ _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|se
 
 
 # "it" as the object of a verb in the past tense, ending its clause or followed by a time or place
-_IT_OBJECT = re.compile(r"\b[a-z]+ed\s+(it)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
+_IT_OBJECT = re.compile(r"(?<=[a-z])ed\s+(it)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
 
 
