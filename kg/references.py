@@ -21,8 +21,9 @@ def _definite(rules: MentionRules) -> re.Pattern:
     """ "the alliance", "this plan"; a word that makes a short name of a policy may stand before the head
     ("the action plan", "the new guidelines": rules.generic_policy_words)."""
     modifiers = "|".join(sorted(map(re.escape, rules.generic_policy_words), key=len, reverse=True))
+    heads = "|".join(sorted(map(re.escape, rules.heads), key=len, reverse=True))  # only these can refer back
     return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
-                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?([A-Za-z]+)\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
+                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
 
 
 def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -349,8 +350,9 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 
-# "it" as the object of a verb in the past tense, ending its clause or followed by a time or place
-_IT_OBJECT = re.compile(r"(?<=[a-z])ed\s+(it)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
+# "it" as the object of a verb in the past tense, ending its clause or followed by a time or place (written
+# "it" first, so the regex engine skips to the letters)
+_IT_OBJECT = re.compile(r"(it)(?<=[a-z]ed\sit)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
 
 
