@@ -138,7 +138,10 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
                 # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
                 # 2025 Plan" is the known policy), and a title in quotes over any shorter name inside it
                 taken.remove(inner)
-                places = [m for m in inner if m.cls != "Policy"]
+                # "Bank of China", "China Centre": the body's country; "Institute for China Studies": its topic
+                # (a policy "for China's Rural Roads" is China's)
+                places = [m for m in inner if m.cls != "Policy" and not (
+                    mention.cls != "Policy" and _TOPIC_BEFORE.search(text, mention.start, m.start))]
                 if places:
                     mention = replace(mention, country=mention.country or places[0].country or places[0].key[4:])
             if taken.free(mention.start, mention.end):
@@ -402,6 +405,7 @@ _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,
 _NAME_RE = re.compile(_NAME)
 _NON_SPACE = re.compile(r"\S+")
 _CAPITALISED_WORD = re.compile(r"[A-Z][\w-]+")
+_TOPIC_BEFORE = re.compile(r"\b(?:for|on|about|with|to)\s+(?:the\s+)?$")  # a place after these is a topic
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
