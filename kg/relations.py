@@ -660,7 +660,7 @@ def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
 
 _PAIR_NAME = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
 # "... High Level Economic and Financial Dialogue": up to seven name words, then a joint body or meeting
-_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z][\w.-]*|[a-z]+(?=\s+(?i:consultations|talks|dialogue|summit|forum))|and|of|for|on))*?"
+_JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z0-9][\w.-]*|[a-z]+(?=\s+(?i:consultations|talks|dialogue|summit|forum))|and|of|for|on))*?"
                          r"\s+(?:Dialogue|Summit|Forum|Commission|Committee|Council|"
                          r"Working Group|Centre|Center|Platform|Institute|Alliance|Consultations|Partnership|Cooperation|"
                          r"Conference|Expo|Symposium|Meeting|Talks|Fund|Programme|Program|Project|Park|Zone|Group|"
