@@ -21,7 +21,7 @@ from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
 from .references import body_of_title
-from .rules import MentionRules, RelationRule
+from .rules import MentionRules, ModalityCues, RelationRule, modality_cues
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
@@ -70,9 +70,6 @@ _VP_AND = re.compile(r"(?:\s+(?:in|on|at|last|this|next|early|late)(?:\s+(?:[A-Z
                      r"\s*,?\s*and\s+(?:(?:is|are|was|were|has|have|had|will)\s+)?(?:\w+ly\s+)?(?:also\s+)?", re.I)
 # "X, which has ... <verb>" / "X, which was founded in 2016 and cooperates with": a relative clause about X
 _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\s*)?,?\s*(?:which|who)\s+(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}", re.I)
-_PLANNED = re.compile(r"\b(?:will|shall|plans? to|planned to|planning to|is to|are to|intends? to|is expected to|are expected to|to be|would)\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|never|no longer|n't|failed to|refused to)\b", re.I)
-_HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|should|in case|were)\b|\b(?:if|unless)\b", re.I)
 # "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
 _BARE_WITH = re.compile(r"\bwith\s+")
@@ -95,7 +92,6 @@ _GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(
 _COMMA_WHICH = re.compile(r",\s*which\b")
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
 _NATIONAL_NAME = re.compile(r"(?:the\s+)?(?:National|State|Central)\b")  # a national body of the document's country
-_CONDITIONAL = re.compile(r"\b(?:would|could|might)\b|^\W*(?:if|unless)\b", re.I)
 
 
 def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[Mention],
@@ -110,6 +106,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Relation] = []
     gates = _gate_index(rules)
+    cues = modality_cues()
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if not ms:
@@ -149,7 +146,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_cosigners(found))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         for pos in {f[5] for f in found}:
-            modality[pos] = _modality(doc.text, sent, pos)
+            modality[pos] = _modality(doc.text, sent, pos, cues)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
     out.extend(_list_goal_relations(sentences, mentions))
     out = _dateline_dates(doc, sentences, out)
@@ -721,14 +718,14 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
     return out
 
 
-def _modality(text: str, sent: Sentence, pos: int) -> str | None:
+def _modality(text: str, sent: Sentence, pos: int, cues: ModalityCues) -> str | None:
     before = text[sent.start:pos]
     clause = _CLAUSE_SPLIT.split(before)[-1] if before else ""
-    if _HYPOTHETICAL.search(before) and _CONDITIONAL.search(before):
+    if cues.condition.search(before) and cues.consequence.search(before):
         return "hypothetical"
-    if _NEGATED.search(clause[-40:]):
+    if cues.negated.search(clause[-40:]):
         return "negated"
-    if _PLANNED.search(clause[-60:]):
+    if cues.planned.search(clause[-60:]):
         return "planned"
     return None
 

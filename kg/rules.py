@@ -140,6 +140,40 @@ def mention_rules() -> MentionRules:
     )
 
 
+
+@dataclass(frozen=True, eq=False)
+class ModalityCues:
+    """relations.yaml's modality words, compiled (see kg.relations._modality)."""
+    planned: re.Pattern
+    negated: re.Pattern
+    condition: re.Pattern  # a condition opening the sentence or inside it
+    consequence: re.Pattern  # "would", "could", or the condition opening the sentence
+
+
+@cache
+def modality_cues() -> ModalityCues:
+    data = _read("relations.yaml").get("modality")
+    if not isinstance(data, dict):
+        raise DataFileError("Rules kg/data/rules/relations.yaml: 'modality' must be a mapping of cue lists.")
+
+    def words(key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise DataFileError(f"Rules kg/data/rules/relations.yaml: 'modality.{key}' must be a list of words.")
+        alternation = "|".join(value)
+        try:
+            re.compile(alternation)
+        except re.error as exc:
+            raise DataFileError(f"Rules kg/data/rules/relations.yaml: 'modality.{key}' is not a valid pattern ({exc}).") from None
+        return alternation
+
+    return ModalityCues(
+        planned=re.compile(rf"\b(?:{words('planned')})\b", re.I),
+        negated=re.compile(rf"\b(?:{words('negated')})\b", re.I),
+        condition=re.compile(rf"^\W*(?:{words('condition_openers')})\b|\b(?:{words('conditions')})\b", re.I),
+        consequence=re.compile(rf"\b(?:{words('consequences')})\b|^\W*(?:{words('conditions')})\b", re.I),
+    )
+
 VOICES = ("active", "passive", "between", "with", "fronted", "coordinated")
 
 

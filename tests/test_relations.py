@@ -80,3 +80,24 @@ def test_rule_gates_change_nothing(lexicon, monkeypatch):
         assert [extract_document(d, lexicon).relations for d in docs] == gated
     finally:
         extraction.relation_rules, extraction.mention_rules = original
+
+
+@pytest.mark.parametrize("modality, message", [
+    (None, "'modality' must be a mapping"),
+    ({"planned": ["will"], "negated": "not"}, "'modality.negated' must be a list of words"),
+    ({"planned": ["will"], "negated": ["not"], "condition_openers": ["(if"], "conditions": ["if"],
+      "consequences": ["would"]}, "'modality.condition_openers' is not a valid pattern"),
+])
+def test_bad_modality_cues_name_the_key(monkeypatch, modality, message):
+    """The modality words are data (relations.yaml): a broken list is reported with its key, not a traceback."""
+    import kg.rules
+    from kg.errors import DataFileError
+
+    read = kg.rules._read
+    monkeypatch.setattr(kg.rules, "_read", lambda name: {**read(name), "modality": modality})
+    kg.rules.modality_cues.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=message):
+            kg.rules.modality_cues()
+    finally:
+        kg.rules.modality_cues.cache_clear()
