@@ -420,8 +420,8 @@ def _pairs(subjects: Iterable[Mention], objects: Iterable[Mention], predicate: s
     objects = list(objects)
     for s in subjects:
         for o in objects:
-            if predicate == "locatedIn" and s.cls == "Country":
-                continue  # "the French side in Lyon": a country is not located in a place
+            if predicate == "locatedIn" and s.cls in ("Country", "Person"):
+                continue  # "the French side in Lyon", "A met B in Beijing": a country or a person is not located there
             if accepts(predicate, s.cls, o.cls):
                 penalty = 0.9 if "coref" in s.source or "coref" in o.source else 1.0
                 yield s, o, conf * penalty
@@ -529,7 +529,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if with_match and _CLAUSE_PUNCT.search(text, end, with_match.start()):
             with_match = None  # "with" belongs to another clause
         if subject and with_match:
-            obj = _after(text, groups, with_match.end(), 0)
+            obj = _after(text, groups, with_match.end(), 0) or next(
+                (g for g in groups if g[0].start >= with_match.end() and g[0].cls == "Person"  # "with German Vice
+                 and _POST_WORDS.fullmatch(text, with_match.end(), g[0].start)), None)  # Chancellor B": B
             if obj:
                 yield from _pairs(subject, obj, p, rule.confidence)
     elif rule.voice == "coordinated":
