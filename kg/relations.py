@@ -87,6 +87,7 @@ _AND_AT_END = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _BETWEEN_STOP = re.compile(r"[;:]|,\s*(?:which|and)\b")  # where "between A and B" ends
 _AND_OR_AMPERSAND = re.compile(r"\band\b|&")
 _COMMA_THE = re.compile(r"\s*,\s*(?:the\s+)?", re.I)
+_NAME_NOUN_COMMA = re.compile(r"(?:\s+[a-z]+){0,2}\s*,\s*(?:the\s+)?", re.I)  # "To implement the X strategy, the"
 # a policy's goals are its own unless a clause ends between them ("X, adopted in 2016, ...")
 _GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)")
 _COMMA_WHICH = re.compile(r",\s*which\b")
@@ -347,7 +348,9 @@ _AND = re.compile(r"\band\b")
 _COORDINATOR = re.compile(r"\b(?:and|or)\b|&|together with|as well as")
 _COMMA_BEFORE = re.compile(r",\s*(?:\w+ly\s+)?$")
 _TO = re.compile(r"\s+to\s+")
-_BY_AGENT = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?(?:by|under the (?:leadership|guidance|direction|auspices) of)\s+")
+# "issued by", "revised in 2019 by", "released last year jointly by": a short time may stand before "by"
+_BY_AGENT = re.compile(r"(?:\s+(?:in|on|at|last|this|early|late)(?:\s+(?:[A-Z][a-z]+|\d{1,4}|year|month|week)){1,2})?"
+                       r"\s+(?:(?:jointly|mainly|directly)\s+)?(?:by|under the (?:leadership|guidance|direction|auspices) of)\s+")
 _BETWEEN = re.compile(r"\s+(?:\w+\s+){0,3}?between\s+")
 
 
@@ -551,7 +554,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             if not target:
                 rest = [g for g in groups if g[0].start >= agent[-1].end]
                 # "Under the guidance of A, the B Alliance": the name after the comma is guided
-                if rest and _COMMA_THE.fullmatch(text, agent[-1].end, rest[0][0].start):
+                if rest and _NAME_NOUN_COMMA.fullmatch(text, agent[-1].end, rest[0][0].start):
                     target = rest[0]
             if target:
                 if rule.inverse:  # "To implement X, A formulated ...": A implements X
