@@ -149,7 +149,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos, cues)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
-    out.extend(_list_goal_relations(sentences, mentions))
+    out.extend(_list_goal_relations(sentences, mentions, mention_rules))
     out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions, mention_rules))
     out.extend(_country_of_leaders(out, lexicon))
@@ -176,14 +176,13 @@ def _dateline_dates(doc: Document, sentences: list[Sentence], relations: list[Re
             r.sentence in in_paragraph and r.predicate not in ("country", "locatedIn") else r for r in relations]
 
 
-def _list_goal_relations(sentences: list[Sentence], mentions: list[Mention]) -> list[Relation]:
+def _list_goal_relations(sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Relation]:
     """Each goal of a task list belongs to the policy the sentence announcing the list names last
     ("The opinions set out the following main tasks:"); the item is the evidence."""
-    items = {m.sentence for m in mentions if m.source == "goal.list.v1"}
     out = []
     for goal in (m for m in mentions if m.source == "goal.list.v1"):
         lead = goal.sentence - 1
-        while lead in items:
+        while lead > 0 and rules.list_item.match(sentences[lead].text):  # items before it, with a goal or not
             lead -= 1
         policies = [m for m in mentions if m.sentence == lead and m.cls == "Policy"]
         if policies:
