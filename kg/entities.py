@@ -290,6 +290,13 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 continue
             words = [t[0] for t in part]
             cls = _head_class(words, rules)
+            if "with" in words[1:-1]:
+                # "... Leading Group with Vice Premier <person>": the name ends before "with" and a post
+                cut = words.index("with", 1)
+                if _head_class(words[:cut], rules) is not None and all(w[0].isupper() for w in words[cut + 1:]) and \
+                        rules.titles.search(" ".join(words[cut + 1:])):
+                    part, words = part[:cut], words[:cut]
+                    cls = _head_class(words, rules)
             if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)
                                and not _foreign_body_in(part, rules, lexicon, taken)):
                 place = _located_name(text, part, rules, sent, taken)

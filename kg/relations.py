@@ -629,7 +629,8 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
 def _body_before_post(text: str, person: Mention, entities: list[Mention], rules: MentionRules) -> tuple[str, str] | None:
     """ "European Commission Executive Vice-President <person>", "Siemens President <person>": the body
     named right before a leading post, and the post's rank (None when no body stands there)."""
-    body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and _is_post_of(text, m, person)), None)
+    body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and (
+        _is_post_of(text, m, person) or _headed_with(text, m, person))), None)
     if body is None or person.title not in rules.leading_titles:
         return None
     return body.key, "deputy" if _DEPUTY.search(text, body.end, person.start) else "head"
@@ -638,6 +639,19 @@ def _body_before_post(text: str, person: Mention, entities: list[Mention], rules
 # the words of a post before its title word: "Executive Vice-" (President)
 _POST_WORDS_BEFORE = re.compile(r"\s+(?:[A-Z][a-z]+[ -])*")
 _DEPUTY = re.compile(r"\b(?:Vice|Deputy)\b")
+
+
+def _headed_with(text: str, body: Mention, person: Mention) -> bool:
+    """ "the Leading Group with Vice Premier <person>" (a group with its head, as Chinese texts name them):
+    a group, committee or delegation, "with", then only the person's post."""
+    if not person.title or body.end >= person.start or not _GROUP_HEAD.search(body.name):
+        return False
+    title_at = person.start - len(person.title) - 1
+    return text.startswith(person.title + " ", title_at) and bool(_WITH_POST.fullmatch(text, body.end, title_at))
+
+
+_GROUP_HEAD = re.compile(r"\b(?:Group|Committee|Commission|Council|Delegation|Task Force)\b")
+_WITH_POST = re.compile(r"\s+(?:headed\s+)?with\s+(?:the\s+)?(?:[A-Z][a-z]+[ -])*")
 
 
 def _is_post_of(text: str, body: Mention, person: Mention) -> bool:
