@@ -417,7 +417,7 @@ _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number 
 
 
 @cache
-def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     title = rules.titles.pattern
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
@@ -425,7 +425,9 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
     after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?((?:{title})(?: (?:of|for|at) {body})?)")
-    return before, before_bare, after
+    # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
+    owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")
+    return before, before_bare, after, owned
 
 
 @cache
@@ -438,9 +440,9 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
     """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
-    before, before_bare, after = _people_patterns(rules)
+    before, before_bare, after, owned = _people_patterns(rules)
     yield from _posts_before_names(text, sent, rules, lexicon)
-    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1)):
+    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1), (owned, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
             # "He Lifeng, Chairman of ...": before a comma and a post, "He" is a surname

@@ -347,6 +347,7 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
     return out
 
 
+_ITS = re.compile(r"Its\b(?= [a-z-]+(?: [a-z-]+)?, [A-Z])")  # "Its chairman, Name, said": the previous subject's
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 
@@ -383,15 +384,16 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
         if k == 0 or sent.language == "zh":
             continue
         match = _IT.match(text[sent.start:sent.end]) or (
-            sent.speaker and _IT.match(text[sent.start:sent.end], len(sent.speaker) + 2))
+            sent.speaker and _IT.match(text[sent.start:sent.end], len(sent.speaker) + 2)) or _ITS.match(text, sent.start)
         if not match:
             continue
         previous = sorted(by_sentence.get(sentences[k - 1].index, []), key=lambda m: m.start)
         subject = next((m for m in previous if m.cls not in ("Goal", "Country", "Place", "Person", "Event")), None)
         if subject is None or len(text[sentences[k - 1].start:subject.start].split()) > 6:
             continue  # the first name is no subject when it comes late in the sentence
-        start = sent.start + match.start()
-        out.append(Mention(start, start + 2, "It", subject.cls, subject.key, subject.name, "coref.pronoun.v1",
+        start = sent.start + match.start() if match.re is _IT else match.start()
+        end = start + len(match.group(0))
+        out.append(Mention(start, end, text[start:end], subject.cls, subject.key, subject.name, "coref.pronoun.v1",
                            sent.index, zh=subject.zh, country=subject.country))
     return out
 

@@ -630,8 +630,9 @@ def _body_before_post(text: str, person: Mention, entities: list[Mention], rules
     """ "European Commission Executive Vice-President <person>", "Siemens President <person>": the body
     named right before a leading post, and the post's rank (None when no body stands there)."""
     body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and (
-        _is_post_of(text, m, person) or _headed_with(text, m, person))), None)
-    if body is None or person.title not in rules.leading_titles:
+        _is_post_of(text, m, person) or _headed_with(text, m, person)
+        or (m.text == "Its" and _ITS_POST.fullmatch(text, m.end, person.start)))), None)
+    if body is None or person.title.lower() not in {t.lower() for t in rules.leading_titles}:
         return None
     return body.key, "deputy" if _DEPUTY.search(text, body.end, person.start) else "head"
 
@@ -650,6 +651,7 @@ def _headed_with(text: str, body: Mention, person: Mention) -> bool:
     return text.startswith(person.title + " ", title_at) and bool(_WITH_POST.fullmatch(text, body.end, title_at))
 
 
+_ITS_POST = re.compile(r"\s+[a-z-]+(?:\s+[a-z-]+)?,\s+")  # "Its secretary-general, <person>"
 _GROUP_HEAD = re.compile(r"\b(?:Group|Committee|Commission|Council|Delegation|Task Force)\b")
 _WITH_POST = re.compile(r"\s+(?:headed\s+)?with\s+(?:the\s+)?(?:[A-Z][a-z]+[ -])*")
 
