@@ -418,6 +418,16 @@ def _after(text: str, groups, pos: int, limit: int):
     return None
 
 
+def _agents_after(text: str, groups, pos: int):
+    """The agents after "by": the first group, unless words stand before it; "A and the C's B": B, not C."""
+    group = next((g for g in groups if g[0].start >= pos), None)
+    if group is None or _more_words_than(text, pos, group[0].start, 1):
+        return None
+    owned = _POSSESSIVE.match(text, group[-1].end)
+    named = next((g for g in groups if owned and g[0].start == owned.end()), None)
+    return group[:-1] + named if named else group
+
+
 def _pairs(subjects: Iterable[Mention], objects: Iterable[Mention], predicate: str, conf: float):
     objects = list(objects)
     for s in subjects:
@@ -537,7 +547,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             if obj:
                 yield from _pairs(subject, obj, p, rule.confidence)
     elif rule.voice == "coordinated":
-        subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        by = _BY_AGENT.match(text[end:end + 40])  # "negotiated by A and B": the agents after "by"
+        subject = _agents_after(text, groups, end + by.end()) if by else _before(text, groups, pos, rule.max_gap, sent.start)
         if subject and len(subject) >= 2:
             yield from _symmetric(subject, p, rule.confidence)
     elif rule.voice == "fronted":
