@@ -444,7 +444,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     trigger = text[pos:end]
     p = rule.predicate
     if rule.voice == "active":
-        if _BY.match(text[end:end + 20]) and trigger.lower().endswith(("ed", "led", "ne", "en")):
+        if _BY.match(text[end:end + 20]) and not trigger.lower().endswith(("ing", "s")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
         if _REDUCED_RELATIVE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
                 and _PREPOSITION_AFTER.match(text, end):
