@@ -132,12 +132,16 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (m.start > mention.start or explicit))
+                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (
+                        m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
                 # so does "Sino-German Industry 4.0 Dialogue" over the policy inside it (but "Made in China
                 # 2025 Plan" is the known policy), and a title in quotes over any shorter name inside it
                 taken.remove(inner)
+                narrowed = next((m for m in inner if m.cls == "Policy" and m.country and m.start == mention.start), None)
+                if narrowed is not None and mention.cls == "Policy" and not mention.country:
+                    mention = replace(mention, country=narrowed.country)  # a national plan's field plan is national
                 # "Bank of China", "China Centre": the body's country; "Institute for China Studies": its topic
                 # (a policy "for China's Rural Roads" is China's)
                 places = [m for m in inner if m.cls != "Policy" and not (
@@ -413,6 +417,8 @@ _NAME_RE = re.compile(_NAME)
 _NON_SPACE = re.compile(r"\S+")
 _CAPITALISED_WORD = re.compile(r"[A-Z][\w-]+")
 _TOPIC_BEFORE = re.compile(r"\b(?:for|on|about|with|to)\s+(?:the\s+)?$")  # a place after these is a topic
+# "the 14th Five-Year Plan for Intelligent Manufacturing": a known policy's name narrowed to a field is another policy
+_NARROWED = re.compile(r"\s+(?:for|on)\s+(?:the\s+)?[A-Z]")
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 

@@ -141,7 +141,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                     predicate, rule_id = other[0] if other else (rule.predicate, rule.id)  # a fact beside the rule's
                     found.append((s.key, predicate, o.key, rule_id, conf, trig[0]))
         found.extend(_sub_units(doc.text, entities))
-        found.extend(_goal_relations(doc.text, ms))
+        found.extend(_goal_relations(doc.text, ms, mention_rules))
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         found.extend(_cosigners(found))
@@ -579,13 +579,15 @@ def _symmetric(group: list[Mention], predicate: str, conf: float):
                 yield a, b, conf
 
 
-def _goal_relations(text: str, ms: list[Mention]):
+def _goal_relations(text: str, ms: list[Mention], rules: MentionRules):
     """A goal belongs to the policy that is the subject of its cue: the nearest name before the
-    goal is that policy, in the same clause ("The plan, which ..., aims to" counts; "we studied
-    the plan and focused on" does not)."""
+    goal's cue is that policy, in the same clause ("The plan, which ..., aims to" counts; "we studied
+    the plan and focused on" does not; "The declaration commits both sides to ...": the declaration)."""
     goals = [m for m in ms if m.cls == "Goal"]
     for goal in goals:
-        named = [m for m in ms if m.end <= goal.start and m.cls not in ("Goal", "Country")]  # "make China a ..."
+        cues = [c.start() for c in rules.goal_cue.finditer(text, ms[0].start, goal.start)]
+        limit = cues[-1] if cues else goal.start  # the last cue before the goal
+        named = [m for m in ms if m.end <= limit and m.cls not in ("Goal", "Country")]  # "make China a ..."
         if not named or named[-1].cls != "Policy":
             continue
         policy = named[-1]
