@@ -73,6 +73,7 @@ _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\
 # "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
 _BARE_WITH = re.compile(r"\bwith\s+")
+_NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:the\s+)?[A-Z]|;")
 _ASIDE = re.compile(r",\s*(?:which|who|set up|[a-z]+ed)\b[^,;:]*,")
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
@@ -288,7 +289,10 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
             continue
         date = None
         if dates:  # most sentences date nothing: no clause to find then
-            usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)]
+            # "A drafted X, and B approved it on June 30": a date in a later clause with its own subject dates only that one
+            later = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
+            usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
+                      and not (later and d.start >= later.end())]
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
                                 ahead=modality == "planned") if usable else None
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
@@ -333,13 +337,15 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     out = []
     for group in groups:
         joins = [text[a.end:b.start] for a, b in zip(group, group[1:], strict=False)]
-        if len(group) == 2 and "," in joins[0] and not _COORDINATOR.search(joins[0]):
+        if len(group) == 2 and "," in joins[0] and (not _COORDINATOR.search(joins[0]) or _COMMA_AND.match(joins[0])):
+            # "A, B": no list; "A, and the B approved it": two clauses (a list of two takes no comma)
             out.extend([m] for m in group)
         else:
             out.append(group)
     return out
 
 
+_COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
 _BY = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")

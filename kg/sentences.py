@@ -19,6 +19,9 @@ ABBREVIATIONS = frozenset(
     "rev gen col lt cmdr gov sen rep pp ed eds est".split()
 )
 _TURN = re.compile(r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*[:：][ \t]*(?=\S)")
+# "Ning Jizhe, Vice Chairman of the National Development and Reform Commission: ..." opens a turn too
+_TURN_WITH_POST = re.compile(r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){1,2}), (?:[A-Z][\w-]*|of|the|and|for|at)"
+                             r"(?: (?:[A-Z][\w-]*|of|the|and|for|at)){0,12}[ \t]*[:：][ \t]*(?=\S)")
 _CJK_TURN = re.compile(r"([\u3400-\u9fff]{2,6})[:：]")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|[。！？]+[”’」』）]*")
 _OPENERS = re.compile(r"\s+[\"'“‘(\[]*(?=[A-Z0-9\u3400-\u9fff])")
@@ -50,7 +53,8 @@ def split_sentences(doc: Document) -> list[Sentence]:
             current_speaker = None
             continue
         speaker = None
-        turn = (_CJK_TURN if language == "zh" else _TURN).match(doc.text, start, end)
+        turn = _CJK_TURN.match(doc.text, start, end) if language == "zh" else \
+            _TURN.match(doc.text, start, end) or _TURN_WITH_POST.match(doc.text, start, end)
         if turn and len(turn.group(1).split()) <= 4:
             speaker = current_speaker = turn.group(1).strip()
         speaker = speaker or current_speaker

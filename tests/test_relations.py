@@ -101,3 +101,11 @@ def test_bad_modality_cues_name_the_key(monkeypatch, modality, message):
             kg.rules.modality_cues()
     finally:
         kg.rules.modality_cues.cache_clear()
+
+
+def test_a_later_clause_with_its_own_subject_keeps_its_date(extract):
+    """ "A drafted X, and B approved it on June 30": the date is the approval's, not the drafting's."""
+    rels = extract("The Ministry of Transport drafted the Rules on Ports, and the State Council approved it on June 30.",
+                   date="2016-07-01").relations
+    dates = {r.predicate: r.date for r in rels if r.predicate in ("drafted", "issued")}
+    assert dates == {"drafted": None, "issued": "2016-06-30"}
