@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -247,25 +248,31 @@ def _candidate_rules(gates: tuple, rules: tuple[RelationRule, ...], low: str) ->
     """The rules whose trigger a lower-cased sentence can hold, in their order: those without a
     gate, and those with one of their gate's word starts among the sentence's words (``gates``
     from _gate_index)."""
-    ungated, by_start, lengths = gates
+    ungated, by_start, lengths, keys = gates
+    words = set(_WORD.findall(low))
     chosen = set(ungated)
-    for word in set(_WORD.findall(low)):
-        for n in lengths:
-            found = by_start.get(word[:n])
-            if found:
-                chosen.update(found)
+    for start in keys.intersection({w[:n] for w in words for n in lengths}):
+        chosen.update(by_start[start])
     return [rules[k] for k in sorted(chosen)]
 
 
-def _gate_index(rules: tuple[RelationRule, ...]) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """The rules (by position) without a gate; those of each gate word start; the starts' lengths."""
+_GATE_INDEXES: dict[int, tuple] = {}  # id(rules) -> (rules, index): hashing the rules costs more than the index
+
+
+def _gate_index(rules: tuple[RelationRule, ...]) -> tuple:
+    """The rules (by position) without a gate; those of each gate word start; the starts' lengths; the starts."""
+    cached = _GATE_INDEXES.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
     by_start: dict[str, list[int]] = {}
     for k, rule in enumerate(rules):
         for start in rule.gate or ():
             by_start.setdefault(start, []).append(k)
-    return (tuple(k for k, rule in enumerate(rules) if rule.gate is None),
-            {start: tuple(ks) for start, ks in by_start.items()},
-            tuple(sorted({len(start) for start in by_start})))
+    index = (tuple(k for k, rule in enumerate(rules) if rule.gate is None),
+             {start: tuple(ks) for start, ks in by_start.items()},
+             tuple(sorted({len(start) for start in by_start})), frozenset(by_start))
+    _GATE_INDEXES[id(rules)] = (rules, index)
+    return index
 
 
 def _chinese_sentence(doc: Document, sent: Sentence, ms: list[Mention]) -> list[Relation]:
@@ -284,13 +291,15 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
     asides = [m.span() for m in _ASIDE.finditer(doc.text, sent.start, sent.end)] if dates and by_clause else []
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
+    next_clause: dict[int, re.Match | None] = {}  # by trigger position
     for s, p, o, rule, conf, pos, modality in found:
         if s == o or (s, p, o) in seen:
             continue
         date = None
         if dates:  # most sentences date nothing: no clause to find then
             # "A drafted X, and B approved it on June 30": a date in a later clause with its own subject dates only that one
-            later = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
+            later = next_clause.get(pos) if pos in next_clause else \
+                next_clause.setdefault(pos, _NEXT_CLAUSE.search(doc.text, pos, sent.end))
             usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
                       and not (later and d.start >= later.end())]
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
@@ -590,9 +599,10 @@ def _goal_relations(text: str, ms: list[Mention], rules: MentionRules):
     goal's cue is that policy, in the same clause ("The plan, which ..., aims to" counts; "we studied
     the plan and focused on" does not; "The declaration commits both sides to ...": the declaration)."""
     goals = [m for m in ms if m.cls == "Goal"]
+    cues = [c.start() for c in rules.goal_cue.finditer(text, ms[0].start, goals[-1].start)] if goals else []
     for goal in goals:
-        cues = [c.start() for c in rules.goal_cue.finditer(text, ms[0].start, goal.start)]
-        limit = cues[-1] if cues else goal.start  # the last cue before the goal
+        k = bisect.bisect_right(cues, goal.start - 1)
+        limit = cues[k - 1] if k else goal.start  # the last cue before the goal
         named = [m for m in ms if m.end <= limit and m.cls not in ("Goal", "Country")]  # "make China a ..."
         if not named or named[-1].cls != "Policy":
             continue
@@ -651,7 +661,7 @@ def _body_before_post(text: str, person: Mention, entities: list[Mention], rules
     body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and (
         _is_post_of(text, m, person) or _headed_with(text, m, person)
         or (m.text == "Its" and _ITS_POST.fullmatch(text, m.end, person.start)))), None)
-    if body is None or person.title.lower() not in {t.lower() for t in rules.leading_titles}:
+    if body is None or person.title.lower() not in _lower_titles(rules):
         return None
     return body.key, "deputy" if _DEPUTY.search(text, body.end, person.start) else "head"
 
@@ -659,6 +669,11 @@ def _body_before_post(text: str, person: Mention, entities: list[Mention], rules
 # the words of a post before its title word: "Executive Vice-" (President)
 _POST_WORDS_BEFORE = re.compile(r"\s+(?:[A-Z][a-z]+[ -])*")
 _DEPUTY = re.compile(r"\b(?:Vice|Deputy)\b")
+
+
+@functools.cache
+def _lower_titles(rules: MentionRules) -> frozenset[str]:
+    return frozenset(t.lower() for t in rules.leading_titles)
 
 
 def _headed_with(text: str, body: Mention, person: Mention) -> bool:
