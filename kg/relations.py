@@ -88,7 +88,6 @@ _BY_AT_END = re.compile(r"\bby\s+(?:the\s+)?$")
 _AND_AT_END = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _BETWEEN_STOP = re.compile(r"[;:]|,\s*(?:which|and)\b")  # where "between A and B" ends
 _AND_OR_AMPERSAND = re.compile(r"\band\b|&")
-_COMMA_THE = re.compile(r"\s*,\s*(?:the\s+)?", re.I)
 _NAME_NOUN_COMMA = re.compile(r"(?:\s+[a-z]+){0,2}\s*,\s*(?:the\s+)?", re.I)  # "To implement the X strategy, the"
 # a policy's goals are its own unless a clause ends between them ("X, adopted in 2016, ...")
 _GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)")
@@ -298,8 +297,9 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
         date = None
         if dates:  # most sentences date nothing: no clause to find then
             # "A drafted X, and B approved it on June 30": a date in a later clause with its own subject dates only that one
-            later = next_clause.get(pos) if pos in next_clause else \
-                next_clause.setdefault(pos, _NEXT_CLAUSE.search(doc.text, pos, sent.end))
+            if pos not in next_clause:
+                next_clause[pos] = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
+            later = next_clause[pos]
             usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
                       and not (later and d.start >= later.end())]
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
@@ -356,7 +356,6 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
 
 _COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
-_BY = re.compile(r"\s+(?:(?:jointly|mainly|directly)\s+)?by\b")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")
 _AND = re.compile(r"\band\b")
 _COORDINATOR = re.compile(r"\b(?:and|or)\b|&|together with|as well as")
@@ -459,7 +458,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     trigger = text[pos:end]
     p = rule.predicate
     if rule.voice == "active":
-        if _BY.match(text[end:end + 20]) and not trigger.lower().endswith(("ing", "s")):
+        if _BY_AGENT.match(text[end:end + 40]) and not trigger.lower().endswith(("ing", "s")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
         if _REDUCED_RELATIVE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
                 and _PREPOSITION_AFTER.match(text, end):
