@@ -332,9 +332,9 @@ def _foreign_body_in(part, rules: MentionRules, lexicon, taken: _Spans) -> bool:
     """ "German Chamber of Commerce in China", "EU Chamber of Commerce in China": a body of one country
     (or of a union of them) in another keeps "in <country>" in its name."""
     country = next((m for m in taken.mentions if m.cls == "Country" and m.start == part[-1][1]), None)
-    first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
     if country is None:
         return False
+    first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
     own = lexicon.country_of_adjective(first) or lexicon.country_named(first)
     return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational)
 

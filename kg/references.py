@@ -366,11 +366,12 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
         by_sentence.setdefault(m.sentence, []).append(m)
     out = list(mentions)
     policies = sorted((m for m in mentions if m.cls == "Policy"), key=lambda m: m.start)
-    for match in _free_matches(_IT_OBJECT, text, sentences, mentions):
-        sent, at = match[0], match[1].start(1)
+    policy_starts = [m.start for m in policies]
+    for sent, match in _free_matches(_IT_OBJECT, text, sentences, mentions):
+        at = match.start(1)
         # "formulated the plan in 2016 and revised it in June", "The State Council approved it": the
         # last policy named in this sentence or the one before
-        k = bisect.bisect_left([m.start for m in policies], at) - 1
+        k = bisect.bisect_left(policy_starts, at) - 1
         if k >= 0 and policies[k].sentence >= sent.index - 1:
             ref = policies[k]
             out.append(Mention(at, at + 2, "it", ref.cls, ref.key, ref.name, "coref.object.v1", sent.index,
