@@ -53,7 +53,6 @@ _LIST_COLON = re.compile(r":\s*(?:[a-z]+\s+)?$")  # (and a verb the goal drops: 
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _ACRONYM_GAP = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*")
 _POSSESSIVE = re.compile(r"['’]s\s+")
-_REDUCED_RELATIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
 _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)|set up|built|led|run|held|made|founded|established")
 _PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|last|this)\b")
 # "an executive meeting of the": the object is the meeting, not the body after "of"
@@ -81,7 +80,6 @@ _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|rel
 
 # small patterns of the gaps between mentions and triggers
 _IN_AT = re.compile(r"\s*(?:in|at)\s+(?:the\s+)?")  # "the Centre in Munich"
-_CLAUSE_PUNCT = re.compile(r"[;:,]")
 _WITH_AT_END = re.compile(r"\bwith\s+(?:the\s+)?$")
 _POST_WORDS = re.compile(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}")  # "by Vice Premier X"
 _BY_AT_END = re.compile(r"\bby\s+(?:the\s+)?$")
@@ -460,12 +458,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     if rule.voice == "active":
         if _BY_AGENT.match(text[end:end + 40]) and not trigger.lower().endswith(("ing", "s")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
-        if _REDUCED_RELATIVE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
+        if _COMMA_BEFORE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
                 and _PREPOSITION_AFTER.match(text, end):
             return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
 
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
-        if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text[sent.start:pos]):
+        if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text, sent.start, pos):
             # ", officially establishing X": the participle's subject is the main clause's subject
             clause = max(sent.start, text.rfind(":", sent.start, pos) + 1)  # not an interview turn's speaker
             subject = next((g for g in groups if clause <= g[0].start and g[-1].end <= pos
@@ -678,10 +676,7 @@ def _lower_titles(rules: MentionRules) -> frozenset[str]:
 def _headed_with(text: str, body: Mention, person: Mention) -> bool:
     """ "the Leading Group with Vice Premier <person>" (a group with its head, as Chinese texts name them):
     a group, committee or delegation, "with", then only the person's post."""
-    if not person.title or body.end >= person.start or not _GROUP_HEAD.search(body.name):
-        return False
-    title_at = person.start - len(person.title) - 1
-    return text.startswith(person.title + " ", title_at) and bool(_WITH_POST.fullmatch(text, body.end, title_at))
+    return bool(_GROUP_HEAD.search(body.name)) and _post_after(text, body, person, _WITH_POST)
 
 
 _ITS_POST = re.compile(r"\s+[a-z-]+(?:\s+[a-z-]+)?,\s+")  # "Its secretary-general, <person>"
@@ -691,10 +686,16 @@ _WITH_POST = re.compile(r"\s+(?:headed\s+)?with\s+(?:the\s+)?(?:[A-Z][a-z]+[ -])
 
 def _is_post_of(text: str, body: Mention, person: Mention) -> bool:
     """Whether only ``person``'s post stands between ``body`` and ``person``: "<body> <post> <person>"."""
+    return _post_after(text, body, person, _POST_WORDS_BEFORE)
+
+
+def _post_after(text: str, body: Mention, person: Mention, gap: re.Pattern) -> bool:
+    """Whether ``person``'s post stands right before the person, and ``gap`` fills the text from ``body`` to it."""
     if not person.title or body.end >= person.start:
         return False
     title_at = person.start - len(person.title) - 1
-    return text.startswith(person.title + " ", title_at) and bool(_POST_WORDS_BEFORE.fullmatch(text, body.end, title_at))
+    return text.startswith(person.title + " ", title_at) and bool(gap.fullmatch(text, body.end, title_at))
+
 
 def _adjective_cooperation(text: str, sent: Sentence, lexicon: Lexicon):
     """ "Sino-German cooperation", "the China-France High Level Dialogue", "the Sino-German Innovation
