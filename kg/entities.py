@@ -537,8 +537,9 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
 
 
 def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
-    """ "the Chinese carmaker SAIC Motor": a name a common noun calls an organisation, with the country its adjective gives."""
-    if rules.org_noun_words.isdisjoint(words):
+    """ "the Chinese carmaker SAIC Motor", "Nucera, a German maker of ...": a name a common noun calls an
+    organisation, with the country its adjective gives; "Sungrow Power, which builds ...": a company."""
+    if rules.org_noun_words.isdisjoint(words) and rules.org_verb_words.isdisjoint(words):
         return
     for match in rules.described_org.finditer(text, sent.start, sent.end):
         name_words = match.group(2).split()
@@ -553,6 +554,16 @@ def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
             continue
         country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
         yield Mention(start, end, name, "Organization", name_key(name), name, "org.described.v1", sent.index, country=country)
+    for match in rules.described_org_after.finditer(text, sent.start, sent.end):
+        tokens = _strip_start([(w, 0, 0) for w in match.group("name").split()], rules)
+        name = " ".join(t[0] for t in tokens)
+        start, end = match.end("name") - len(name), match.end("name")
+        if not name or text[start:end] != name or not taken.free(start, end):
+            continue
+        if match.group("rel") and len(tokens) < 2:
+            continue  # a one-word name before "which builds" may be a town: only an apposition names it a company
+        country = lexicon.country_of_adjective(match.group("adj")) if match.group("adj") else None
+        yield Mention(start, end, name, "Organization", name_key(name), name, "org.apposition.v1", sent.index, country=country)
 
 
 def _event_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):

@@ -21,7 +21,7 @@ def _definite(rules: MentionRules) -> re.Pattern:
     """ "the alliance", "this plan"; a word that makes a short name of a policy may stand before the head
     ("the action plan", "the new guidelines": rules.generic_policy_words)."""
     modifiers = "|".join(sorted(map(re.escape, rules.generic_policy_words), key=len, reverse=True))
-    heads = "|".join(sorted(map(re.escape, rules.heads), key=len, reverse=True))  # only these can refer back
+    heads = "|".join(sorted(map(re.escape, [*rules.heads, *rules.reference_nouns]), key=len, reverse=True))  # only these refer back
     return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
                       + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
 
@@ -125,7 +125,8 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
     out = list(mentions)
     for sent, match in _free_matches(_definite(rules), text, sentences, mentions):
         head = match.group(1).lower()
-        if head not in rules.heads or rules.heads[head] in ("Place",):
+        cls = rules.heads.get(head) or rules.reference_nouns.get(head)
+        if cls is None or cls == "Place":
             continue
         start, end = match.start(), match.end()
         stem = head.rstrip("s")
@@ -135,7 +136,7 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
                         and m.cls not in ("Goal", "Country", "Person")
-                        and _word_starts_with(m.name, stem)]
+                        and _word_starts_with(m.name, stem) and (head in rules.heads or m.cls == cls)]
         if not previous:
             continue
         # the salient one: the latest that opened its sentence (a subject), else the latest
@@ -244,8 +245,9 @@ _WE = re.compile(at_word_start("[Ww]e", f"[Oo]ur {_OUR_BODY}") + r"\b")
 
 def speaker_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
                         lexicon: Lexicon) -> list[Mention]:
-    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post)."""
-    bodies = speaker_bodies(mentions, rules, lexicon)
+    """In an interview, "we" and "our ministry" are the speaker's body (known from the speaker's post,
+    or from "we at <body>" in their answers)."""
+    bodies = {**_we_at_bodies(text, sentences, mentions), **speaker_bodies(mentions, rules, lexicon)}
     if not bodies:
         return mentions
     out = list(mentions)
@@ -255,6 +257,22 @@ def speaker_references(text: str, sentences: list[Sentence], mentions: list[Ment
             out.append(Mention(match.start(), match.end(), match.group(0), body.cls, body.key, body.name,
                                "coref.speaker.v1", sent.index, zh=body.zh, country=body.country))
     return out
+
+
+_WE_AT = re.compile(at_word_start("[Ww]e") + r"\s+(?:here\s+)?at\s+(?:the\s+)?")
+
+
+def _we_at_bodies(text: str, sentences: list[Sentence], mentions: list[Mention]) -> dict[str, Mention]:
+    """Speaker name -> the body of "We at <body> advise ..." in their answers (the first one they name)."""
+    bodies: dict[str, Mention] = {}
+    starts = {m.start: m for m in mentions if m.cls in ("GovernmentBody", "Organization")}
+    for sent in sentences:
+        if sent.speaker and sent.speaker not in bodies:
+            for match in _WE_AT.finditer(text, sent.start, sent.end):
+                if match.end() in starts:
+                    bodies[sent.speaker] = starts[match.end()]
+                    break
+    return bodies
 
 
 _PAIR = re.compile(at_word_start("[Tt]he two", "[Bb]oth")

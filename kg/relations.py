@@ -44,6 +44,7 @@ _IN_COOPERATION_WITH = re.compile(_AFTER_OBJECT + r"in (?:close )?(?:cooperation
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
+_RELATIVE_ASIDE = re.compile(r",\s*(?:which|who)\s+[^,;:]+,\s*(?:(?:has|have|had|will|would|also|\w+ly)\s+){0,2}")
 _OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
 _OWNED = re.compile(r"['’]s\s+$")
 _CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
@@ -73,7 +74,10 @@ _RELATIVE = re.compile(r"\s*(?:(?:on|in)\s+(?:[A-Z][a-z]+|\d{4})(?:\s+\d{1,2})?\
 # "with the industry in Korea, ...": up to three words and "in" between "with" and the partner's name
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3400-\u9fff])")
 _BARE_WITH = re.compile(r"\bwith\s+")
-_NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:the\s+)?[A-Z]|;")
+# ", and the Ministry ...", ", and in 2019 we ...": a clause with its own subject (after a fronted time or place)
+_NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since|last|this|early|late)\s+[\w ]{1,20}?,?\s+)?"
+                          r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;")
+_UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
 _ASIDE = re.compile(r",\s*(?:which|who|set up|[a-z]+ed)\b[^,;:]*,")
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
@@ -143,7 +147,6 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_goal_relations(doc.text, ms, mention_rules))
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
-        found.extend(_cosigners(found))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos, cues)
@@ -282,7 +285,8 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
     """Relations from (subject, predicate, object, rule, confidence, position, modality) rows: each
     fact once per sentence, symmetric ones both ways, dated by the date nearest the trigger (with
     ``by_clause``, preferring a date in the trigger's own clause)."""
-    dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date) if d.value] if found else []
+    dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date)
+             if d.value and not _UNTIL.search(doc.text, max(sent.start, d.start - 16), d.start)] if found else []
     around = clauses(doc.text, sent.start, sent.end) if dates and by_clause else None
     # "X, set up in February 2016 under ..., signed": a date inside an aside dates only the facts inside it
     asides = [m.span() for m in _ASIDE.finditer(doc.text, sent.start, sent.end)] if dates and by_clause else []
@@ -299,7 +303,7 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
                 next_clause[pos] = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
             later = next_clause[pos]
             usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
-                      and not (later and d.start >= later.end())]
+                      and not (later and d.start >= later.start())]
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
                                 ahead=modality == "planned") if usable else None
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
@@ -389,6 +393,8 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
         clause = max(sent_start, text.rfind(":", sent_start, pos) + 1, text.rfind(";", sent_start, pos) + 1)
         first = next((g for g in earlier if g[0].start >= clause), None)
         return first if first is not None and first is not group else None
+    if _RELATIVE_ASIDE.fullmatch(gap):
+        return group  # "X, which builds engines, joined": the clause between names nothing
     relative = _RELATIVE.fullmatch(gap)
     if relative:
         k = len(earlier) - 1
@@ -426,6 +432,8 @@ def _after(text: str, groups, pos: int, limit: int):
                 return owned_name or (group if all(m.cls == "Policy" for m in group) else None)
             if _NOUN_OF.search(gap) and all(m.cls in ACTOR_CLASSES for m in group):
                 return None  # "presided over a meeting of the State Council": the meeting is the object
+            if _WITH_AT_END.search(gap):
+                return None  # "opened a help desk with the Ministry": the desk is the object, the Ministry a partner
             return group
     return None
 
@@ -463,6 +471,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
 
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
+        if subject and p == "locatedIn" and _WITH_AT_END.search(text, max(sent.start, subject[0].start - 12), subject[0].start):
+            return  # "opened a desk with the Ministry in Shanghai": the place is the desk's, not the Ministry's
         if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text, sent.start, pos):
             # ", officially establishing X": the participle's subject is the main clause's subject
             clause = max(sent.start, text.rfind(":", sent.start, pos) + 1)  # not an interview turn's speaker

@@ -28,6 +28,7 @@ def _read(name: str) -> dict:
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one instance per process
 class MentionRules:
     heads: dict[str, str]  # head word (lower) -> class
+    reference_nouns: dict[str, str]  # no head, but "the <noun>" points back to a name of that class holding it
     leading_heads: frozenset[str]
     generic_policy_words: frozenset[str]
     agreement_words: frozenset[str]
@@ -52,6 +53,8 @@ class MentionRules:
     goal_list_lead: re.Pattern  # a sentence announcing a list of tasks (searched at its end)
     list_item: re.Pattern  # the marker opening a list item: "(1)", "2.", "•"
     described_org: re.Pattern  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
+    described_org_after: re.Pattern  # "<Name>, a German maker of", "<Name>, which builds": groups name, adj, rel
+    org_verb_words: frozenset[str]  # the verbs of "which builds": a sentence without one has no such name
     reported_pronoun: re.Pattern  # after a name: "said it would": group 1, the pronoun standing for the name
     org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
@@ -75,16 +78,22 @@ def _pattern(data: dict, key: str) -> re.Pattern:
         raise DataFileError(f"Rules kg/data/rules/mentions.yaml: '{key}' must be a regular expression ({exc}).") from None
 
 
+def _by_class(data: dict, key: str) -> dict[str, str]:
+    """A mapping class -> words, read as word (lower) -> class."""
+    out: dict[str, str] = {}
+    for cls, words in data.get(key, {}).items():
+        if cls not in CLASSES:
+            raise DataFileError(f"Rules kg/data/rules/mentions.yaml, {key}: class '{cls}' is not in the ontology. Known classes: {', '.join(CLASSES)}.")
+        for word in words:
+            out[word.lower()] = cls
+    return out
+
+
 @cache
 def mention_rules() -> MentionRules:
     data = _read("mentions.yaml")
-    org_nouns = _words(data, "org_nouns")
-    heads: dict[str, str] = {}
-    for cls, words in data.get("heads", {}).items():
-        if cls not in CLASSES:
-            raise DataFileError(f"Rules kg/data/rules/mentions.yaml, heads: class '{cls}' is not in the ontology. Known classes: {', '.join(CLASSES)}.")
-        for word in words:
-            heads[word.lower()] = cls
+    org_nouns, org_verbs = _words(data, "org_nouns"), _words(data, "org_verbs")
+    heads, reference_nouns = _by_class(data, "heads"), _by_class(data, "reference_nouns")
     titles = sorted(_words(data, "titles"), key=len, reverse=True)
     policy_nouns = "|".join(map(re.escape, _words(data, "policy_nouns")))
     verbs = "|".join(map(re.escape, sorted(_words(data, "policy_np_verbs"), key=len, reverse=True)))
@@ -106,6 +115,7 @@ def mention_rules() -> MentionRules:
         rf"((?:[A-Za-z][\w-]*\s+){{1,4}}?(?:{'|'.join(map(re.escape, _words(data, 'event_nouns')))}))\b", re.I)
     return MentionRules(
         heads=heads,
+        reference_nouns=reference_nouns,
         leading_heads=frozenset(w.lower() for w in _words(data, "leading_heads")),
         generic_policy_words=frozenset(w.lower() for w in _words(data, "generic_policy_words")),
         agreement_words=frozenset(_words(data, "agreement_words")),
@@ -119,7 +129,12 @@ def mention_rules() -> MentionRules:
         supranational=tuple(_words(data, "supranational")),
         described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})"
                                  r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+        described_org_after=re.compile(
+            r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of)\s+(?:the\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
+            rf"(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})s?\b"
+            rf"|(?P<rel>which|that)\s+(?:{'|'.join(map(re.escape, org_verbs))})\b)"),
         org_noun_words=frozenset(n.split()[0] for n in org_nouns),
+        org_verb_words=frozenset(org_verbs),
         policy_np=policy_np,
         event_np=event_np,
         event_rounds=frozenset(rounds),
