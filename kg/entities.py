@@ -591,7 +591,7 @@ def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spa
         cue_end = intro.end() if intro else cue_end
         stop = rules.goal_stop.search(text, cue_end, sent.end)
         end = stop.start() if stop else sent.end
-        for start, stop_at in _goal_items(text, cue_end, end):
+        for start, stop_at in _goal_items(text, cue_end, end, rules):
             if not taken.free(start, stop_at):
                 # "make China a major AI innovation centre": the goal is what follows the name
                 start = max((m.end for m in taken.mentions if start <= m.start < stop_at and m.cls == "Country"), default=start)
@@ -607,13 +607,13 @@ def _goals(text: str, low: str, sent: Sentence, rules: MentionRules, taken: _Spa
     return out
 
 
-def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _goal_items(text: str, start: int, end: int, rules: MentionRules) -> list[tuple[int, int]]:
     phrase = text[start:end]
     has_list = "," in phrase
     pieces = []
     for m in _BETWEEN_COMMAS.finditer(phrase):
         piece_start, piece = start + m.start(), m.group(0)
-        subparts = _AND_TO.split(piece)
+        subparts = _join_shared_nouns(_AND_TO.split(piece), piece, rules)
         # "raise X and to improve Y": coordinated infinitives are always two goals; so are two noun
         # phrases with their own articles ("closer ties and a larger share of Y")
         infinitives = _AND_TO_INFINITIVE.search(piece) is not None or _AND_ARTICLE.search(piece) is not None
@@ -641,6 +641,22 @@ def _goal_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def _join_shared_nouns(parts: list[str], piece: str, rules: MentionRules) -> list[str]:
+    """Joins back the parts split after an adjective that shares the next part's noun ("the central" |
+    "western regions"); a joined part is the piece's own text, so offsets still hold."""
+    spans: list[list[int]] = []
+    offset = 0
+    for part in parts:
+        k = piece.index(part, offset)
+        offset = k + len(part)
+        words = piece[spans[-1][0]:spans[-1][1]].split() if spans else []
+        if words and words[-1].lower() in rules.shared_noun_adjectives:
+            spans[-1][1] = offset
+        else:
+            spans.append([k, offset])
+    return [piece[a:b] for a, b in spans]
 
 
 def _goal_concept(span: str, rules: MentionRules):

@@ -112,6 +112,9 @@ def short_names(mentions: list[Mention], rules: MentionRules) -> list[Mention]:
     return out
 
 
+_RELATIVE_BEFORE = re.compile(r",\s*(?:which|that)\b")
+
+
 def definite_references(text: str, sentences: list[Sentence], mentions: list[Mention], rules: MentionRules,
                         lexicon: Lexicon) -> list[Mention]:
     """ "the alliance", "the guidelines": the last entity mentioned before whose name has that head;
@@ -139,9 +142,13 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
                         and _word_starts_with(m.name, stem) and (head in rules.heads or m.cls == cls)]
         if not previous:
             continue
-        # the salient one: the latest that opened its sentence (a subject), else the latest
+        # the salient one: the latest that opened its sentence (a subject), else the latest that stands
+        # in no relative clause ("issued X, which supports the national Y. The plan ...": X)
         subjects = [m for m in previous if m is first_of.get(m.sentence)]
         ref = subjects[-1] if subjects and subjects[-1].sentence >= previous[-1].sentence - 1 else previous[-1]
+        if ref is previous[-1] and len(previous) > 1 and previous[-2].sentence == ref.sentence and \
+                _RELATIVE_BEFORE.search(text, previous[-2].end, ref.start):
+            ref = previous[-2]
         out.append(Mention(start, end, text[start:end], ref.cls, ref.key, ref.name, "coref.definite.v1",
                            sent.index, zh=ref.zh, country=ref.country))
     return out

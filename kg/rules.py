@@ -48,6 +48,7 @@ class MentionRules:
     goal_stop: re.Pattern
     goal_strip_start: frozenset[str]
     goal_strip_end: frozenset[str]
+    shared_noun_adjectives: frozenset[str]  # "central and western regions": no split after these
     goals: dict[str, tuple[str, str, str | None]]  # synonym -> (concept id, label, zh)
     goal_list_intro: re.Pattern  # "three tasks:" after a cue: the goals follow the colon
     goal_list_lead: re.Pattern  # a sentence announcing a list of tasks (searched at its end)
@@ -142,6 +143,7 @@ def mention_rules() -> MentionRules:
         weak_goal_cue=re.compile("|".join(_words(data, "weak_goal_cues")), re.I),
         goal_stop=re.compile("|".join(_words(data, "goal_stop"))),
         goal_strip_start=frozenset(_words(data, "goal_strip_start")),
+        shared_noun_adjectives=frozenset(w.lower() for w in _words(data, "shared_noun_adjectives")),
         goal_strip_end=frozenset(_words(data, "goal_strip_end")),
         goals=goals,
         title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
