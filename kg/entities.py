@@ -422,6 +422,9 @@ _NARROWED = re.compile(r"\s+(?:for|on)\s+(?:the\s+)?[A-Z]")
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
+_WHO = re.compile(rf"\b({_NAME}),\s+who\b")
+
+
 @cache
 def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     title = rules.titles.pattern
@@ -430,7 +433,9 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     # "Vice Minister of Finance Lu Jianping": the name is the last two or three capitalised words
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
-    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?((?:{title})(?: (?:of|for|at) {body})?)")
+    # a post in lower case names its body: "Zhao Lifeng, head of the Ministry of Commerce"
+    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
+                       rf"((?:{title})(?: (?:of|for|at) {body})?|(?i:{title}) (?:of|for|at) {body})")
     # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
     owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")
     return before, before_bare, after, owned
@@ -443,7 +448,13 @@ def _place_list_pattern(rules: MentionRules) -> re.Pattern:
 
 
 def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
-    """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."."""
+    """People named with a post: "Premier Li Keqiang", "Xin Guobin, Vice Minister of ..."; and a name a
+    relative "who" follows ("Zhao Lifeng, who heads the ministry, ...")."""
+    if "who" in words:
+        for match in _WHO.finditer(text, sent.start, sent.end):
+            name = match.group(1)
+            if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(1), match.end(1)):
+                yield Mention(match.start(1), match.end(1), name, "Person", name_key(name), name, "person.who.v1", sent.index)
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
     before, before_bare, after, owned = _people_patterns(rules)
@@ -454,10 +465,21 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             # "He Lifeng, Chairman of ...": before a comma and a post, "He" is a surname
             if not _plausible_name(name, rules, lexicon, surname_first=pattern is after):
                 continue
-            post = match.group(title_group).rstrip(", ")
+            post = _capitalised_post(match.group(title_group).rstrip(", "), rules)
             start = match.start(name_group)
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
                           sent.index, title=post)
+
+
+def _capitalised_post(post: str, rules: MentionRules) -> str:
+    """ "head of the Ministry of X" -> "Head of the Ministry of X": the post as the title list writes it."""
+    if not post[:1].islower():
+        return post
+    title = re.match(rules.titles.pattern, post, re.I)
+    if title is None:
+        return post
+    words = "-".join(w[:1].upper() + w[1:] for w in title.group(0).split("-"))
+    return " ".join(w[:1].upper() + w[1:] for w in words.split(" ")) + post[title.end():]
 
 
 def _posts_before_names(text, sent, rules: MentionRules, lexicon):

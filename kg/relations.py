@@ -27,7 +27,7 @@ from .rules import MentionRules, ModalityCues, RelationRule, modality_cues
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
 # "A, President of the C," : a title between a person and the body it names (then a comma, "and" or the end)
-_TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
+_TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Za-z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
 _TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
 _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|is|are|was|were|also|jointly)\s+)*[a-z])")
 # what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
@@ -78,7 +78,7 @@ _BARE_WITH = re.compile(r"\bwith\s+")
 _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since|last|this|early|late)\s+[\w ]{1,20}?,?\s+)?"
                           r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
-_ASIDE = re.compile(r",\s*(?:which|who|set up|[a-z]+ed)\b[^,;:]*,")
+_ASIDE = re.compile(r",\s*(?:(?:which|who|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 

@@ -80,4 +80,4 @@ def test_eval_explain_lists_missed_facts_with_the_triggers_that_nearly_fired(tmp
     result = runner.invoke(app, ["eval", "--explain", str(gold)])
     assert result.exit_code == 0, result.output
     assert "missed Ministry of Finance --issued--> Rules on Coastal Fishing" in result.output
-    assert "triggers present: issued.active.v1 'issued'" in result.output
+    assert "triggers present: issued.active.v2 'issued'" in result.output

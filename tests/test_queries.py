@@ -68,7 +68,7 @@ def test_issuers_and_evidence(store):
     assert [(r["actor"], r["action"], r["date"]) for r in rows] == [("State Council", "issued", "2016-05-13")]
     ev = _rows(store, "evidence", subject="State Council", relation="issued",
                object="Guiding Opinions on Deepening the Integration of Manufacturing and Internet")
-    assert len(ev) == 1 and "On May 13" in ev[0]["evidence"] and ev[0]["rule"] == "issued.active.v1"
+    assert len(ev) == 1 and "On May 13" in ev[0]["evidence"] and ev[0]["rule"] == "issued.active.v2"
 
 
 def test_goals_timeline_profile_classes_joint_modality(store):
