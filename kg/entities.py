@@ -423,6 +423,7 @@ _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number 
 
 
 _WHO = re.compile(rf"\b({_NAME}),\s+who\b")
+_COUNTERPART = re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:([A-Z][a-z]+)\s+)?counterpart,?\s+({_NAME})\b")
 
 
 @cache
@@ -455,6 +456,13 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             name = match.group(1)
             if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(1), match.end(1)):
                 yield Mention(match.start(1), match.end(1), name, "Person", name_key(name), name, "person.who.v1", sent.index)
+    if "counterpart" in words:  # "his German counterpart Lena Vogt": a person, of the adjective's country
+        for match in _COUNTERPART.finditer(text, sent.start, sent.end):
+            name = match.group(2)
+            if _plausible_name(name, rules, lexicon) and taken.free(match.start(2), match.end(2)):
+                country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
+                yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.counterpart.v1",
+                              sent.index, country=country)
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
     before, before_bare, after, owned = _people_patterns(rules)
@@ -699,6 +707,9 @@ def _goal_concept(span: str, rules: MentionRules):
         if candidate in rules.goals:
             concept, label, zh = rules.goals[candidate]
             return f"goal:{concept}", label, zh, (s, e)
+    if len(core) == 1 and len(words) > 1:  # "noise levels": the generic noun is needed after all
+        core = words
+        phrase = " ".join(w.group(0) for w in core).lower()
     if len(core) == 1 or not any(c.isalpha() for c in phrase):
         return None  # a lone unknown adjective is no goal on its own
     return "goal:" + name_key(phrase), phrase, None, (s, e)

@@ -36,6 +36,7 @@ _RELATIVE_OPENER = re.compile(r",\s*(?:which|who|an?\s|(?:\w+ly\s+)?(?:[a-z]+ed|
 _CLAUSE_PUNCT = re.compile(r"[,;:]")
 _SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
 # "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
+_JOIN_COUNTERPART = re.compile(r"\s*,?\s*(?:and|as well as|&)\s+(?:his|her|their)\s+(?:[A-Z][a-z]+\s+)?counterpart,?\s+")
 _JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
 # "A drafted X together with B" (B drafted it too), "A launched X in 2019 in cooperation with B" (B cooperated)
 _AFTER_OBJECT = r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?"  # ", in 2019", before the partner
@@ -340,6 +341,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[gap_start:m.start]) or (
                     m.source == "org.described.v1" and _JOIN_DESCRIBED.fullmatch(text, gap_start, m.start)) or (
+                    m.source == "person.counterpart.v1" and _JOIN_COUNTERPART.fullmatch(text, gap_start, m.start)) or (
                     last.cls == m.cls == "Person" and (_APPOSED.fullmatch(text, last.end, m.start)
                                                        or _AND_TITLE.fullmatch(text, last.end, m.start)))):
                 groups[-1].append(m)
@@ -438,11 +440,21 @@ def _after(text: str, groups, pos: int, limit: int):
     return None
 
 
+def _titled_agent(text: str, groups, pos: int):
+    """The group after ``pos`` when all that stands before it is its first person's post ("by Minister of
+    Industry and Information Technology Miao Wei and ..."), else None."""
+    group = next((g for g in groups if g[0].start >= pos), None)
+    if group is None or group[0].cls != "Person" or not group[0].title:
+        return None
+    gap = text[pos:group[0].start].strip()
+    return group if gap in (group[0].title, "the " + group[0].title) else None
+
+
 def _agents_after(text: str, groups, pos: int):
     """The agents after "by": the first group, unless words stand before it; "A and the C's B": B, not C."""
     group = next((g for g in groups if g[0].start >= pos), None)
-    if group is None or _more_words_than(text, pos, group[0].start, 1):
-        return None
+    if group is None or (_more_words_than(text, pos, group[0].start, 1) and not _titled_agent(text, groups, pos)):
+        return None  # words before the agent, unless they are its post ("by Minister of X Zhao Lifeng")
     owned = _POSSESSIVE.match(text, group[-1].end)
     named = next((g for g in groups if owned and g[0].start == owned.end()), None)
     return group[:-1] + named if named else group
@@ -471,8 +483,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
 
         subject = _before(text, groups, pos, rule.max_gap, sent.start)
-        if subject and p == "locatedIn" and _WITH_AT_END.search(text, max(sent.start, subject[0].start - 12), subject[0].start):
-            return  # "opened a desk with the Ministry in Shanghai": the place is the desk's, not the Ministry's
+        if subject and p == "locatedIn" and (_WITH_AT_END.search(text, max(sent.start, subject[0].start - 12), subject[0].start)
+                                             or all(m.cls in ("Person", "Country") or (m.cls == "GovernmentBody" and m.key.startswith("lex:"))
+                                                    for m in subject)):
+            # "opened a desk with the Ministry in Shanghai", "met the Ministry of Transport in Qingdao": the place
+            # is the desk's or the meeting's; a national body the lexicon knows is no news about its seat
+            return
         if trigger.lower().endswith("ing") and _COMMA_BEFORE.search(text, sent.start, pos):
             # ", officially establishing X": the participle's subject is the main clause's subject
             clause = max(sent.start, text.rfind(":", sent.start, pos) + 1)  # not an interview turn's speaker
@@ -524,6 +540,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         agent = _after(text, groups, end + by.end(), 3)
         if agent and not _POST_WORDS.fullmatch(text, end + by.end(), agent[0].start):
             agent = None  # only a post may stand between "by" and the agent: "headed by Vice Premier X"
+        agent = agent or _titled_agent(text, groups, end + by.end())
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
         for k in range(len(groups) - 1, -1, -1):
