@@ -289,7 +289,8 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
     dates = [d for d in find_dates(doc.text, sent.start, sent.end, doc.date)
              if d.value and not _UNTIL.search(doc.text, max(sent.start, d.start - 16), d.start)] if found else []
     around = clauses(doc.text, sent.start, sent.end) if dates and by_clause else None
-    # "X, set up in February 2016 under ..., signed": a date inside an aside dates only the facts inside it
+    # "X, set up in February 2016 under ..., signed": a date inside an aside dates only the facts inside it,
+    # and those take no date from outside ("X, formulated by A, took effect on March 1")
     asides = [m.span() for m in _ASIDE.finditer(doc.text, sent.start, sent.end)] if dates and by_clause else []
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
@@ -303,8 +304,10 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
             if pos not in next_clause:
                 next_clause[pos] = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
             later = next_clause[pos]
+            inside = next(((a, b) for a, b in asides if a <= pos < b and doc.text[b - 1] == ","), None)  # a closed aside
             usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
-                      and not (later and d.start >= later.start())]
+                      and not (later and d.start >= later.start())
+                      and (inside is None or inside[0] <= d.start < inside[1])]  # a fact in an aside: its dates
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
                                 ahead=modality == "planned") if usable else None
         for a, b in ((s, o), (o, s)) if p in SYMMETRIC else ((s, o),):
