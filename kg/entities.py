@@ -427,6 +427,14 @@ _COUNTERPART = re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:([A-Z][a-z]+)\s+)
 
 
 @cache
+def _apposed_person(rules: MentionRules) -> re.Pattern:
+    nouns = "|".join(sorted(map(re.escape, rules.person_nouns), key=len, reverse=True))
+    body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
+    return re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})"
+                      rf"(?:\s+(?:at|with|from|of)\s+{body})?)")
+
+
+@cache
 def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     title = rules.titles.pattern
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
@@ -463,6 +471,14 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
                 yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.counterpart.v1",
                               sent.index, country=country)
+    if not rules.person_nouns.isdisjoint(words):  # "Li Wei, a senior researcher at ...", "Anna Roth, the German consul"
+        for match in _apposed_person(rules).finditer(text, sent.start, sent.end):
+            name = match.group(1)
+            if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(1), match.end(1)):
+                country = lexicon.country_of_adjective(match.group(2)) if match.group(2) else None
+                post = match.group(3) if " " in match.group(3) else None  # "senior researcher at the X": a post there
+                yield Mention(match.start(1), match.end(1), name, "Person", name_key(name), name, "person.apposition.v1",
+                              sent.index, title=post, country=country)
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
     before, before_bare, after, owned = _people_patterns(rules)

@@ -187,7 +187,8 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
 # a post and the body it names: "Vice Minister of Industry and Information Technology"
 _POST = re.compile(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$")
 _THE = re.compile(r"^the\s+", re.I)
-_POST_AT = re.compile(r"(?:[A-Z][\w-]* )*[A-Z][\w-]* at (.+)$")  # "Parliamentary State Secretary at the ..."
+# "Parliamentary State Secretary at the ...", "senior researcher at the ..." (a post held at a body)
+_POST_AT = re.compile(r"(?:(?:[A-Z][\w-]* )*[A-Z][\w-]* at|(?:[a-z][\w-]* )*[a-z][\w-]* (?:at|with|from|of)) (.+)$")
 
 
 def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, str] | None:

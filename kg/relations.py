@@ -63,7 +63,7 @@ _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
 _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,5}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
 # "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
-_APPOSED = re.compile(r"\s*,\s*(?:the\s+)?[A-Z][^,;:]{0,100},\s*and\s+")
+_APPOSED = re.compile(r"\s*,\s*(?:the\s+|an?\s+)?[A-Za-z][^,;:]{0,100},\s*and\s+")  # "A, Minister of X, and B"
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
 # "It builds on the X action plan and is closely linked to": the verb after "and" is the clause subject's
 # "formulated the plan in 2016 and revised it": a time or place may close the first verb's phrase

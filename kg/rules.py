@@ -55,7 +55,8 @@ class MentionRules:
     list_item: re.Pattern  # the marker opening a list item: "(1)", "2.", "•"
     described_org: re.Pattern  # "the (Chinese) carmaker <Name>": group 1 adjective, group 2 name
     described_org_after: re.Pattern  # "<Name>, a German maker of", "<Name>, which builds": groups name, adj, rel
-    org_verb_words: frozenset[str]  # the verbs of "which builds": a sentence without one has no such name
+    org_verb_words: frozenset[str]
+    person_nouns: frozenset[str]  # "Li Wei, a researcher at ...": an apposition that makes the name a person's  # the verbs of "which builds": a sentence without one has no such name
     reported_pronoun: re.Pattern  # after a name: "said it would": group 1, the pronoun standing for the name
     org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
@@ -136,6 +137,7 @@ def mention_rules() -> MentionRules:
             rf"|(?P<rel>which|that)\s+(?:{'|'.join(map(re.escape, org_verbs))})\b)"),
         org_noun_words=frozenset(n.split()[0] for n in org_nouns),
         org_verb_words=frozenset(org_verbs),
+        person_nouns=frozenset(_words(data, "person_nouns")),
         policy_np=policy_np,
         event_np=event_np,
         event_rounds=frozenset(rounds),
