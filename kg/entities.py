@@ -266,12 +266,12 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
     for k, tok in enumerate(tokens):
         word = tok[0]
         first = word[0]
-        # "... Working Group in May 2015": a month or weekday ends the name, and so does a day of
-        # the month ("... Pilot Zones on 18 November 2019")
-        if k not in blocked and not (current and word.lower() in _DATE_WORDS) \
-                and not (first.isdigit() and _next_to_month(tokens, k)) \
-                and ((("A" <= first <= "Z" or first.isdecimal()) and capitalised(word))  # what _CAP can match
-                     or (current and word in connectors)):
+        # the cheap test first: most words are neither capitalised nor a connector inside a name
+        if ((("A" <= first <= "Z" or first.isdecimal()) and capitalised(word)) or (current and word in connectors)) \
+                and k not in blocked and not (current and word.lower() in _DATE_WORDS) \
+                and not (first.isdigit() and _next_to_month(tokens, k)):
+            # ("... Working Group in May 2015": a month or weekday ends the name, and so does a day of the
+            # month: "... Pilot Zones on 18 November 2019")
             current.append(tok)
             continue
         if current:
@@ -365,6 +365,8 @@ def _located_name(text: str, part, rules: MentionRules, sent: Sentence, taken: _
 
 def _split_coordination(run, rules: MentionRules):
     """Split "A Commission and the B Bureau" or "X, Y" into separate names."""
+    if len(run) == 1:
+        return [run]  # most runs are one capitalised word
     parts, current = [], []
     for k, tok in enumerate(run):
         word = tok[0]
@@ -471,7 +473,8 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
                 yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.counterpart.v1",
                               sent.index, country=country)
-    if not rules.person_nouns.isdisjoint(words):  # "Li Wei, a senior researcher at ...", "Anna Roth, the German consul"
+    if (", a" in sent.text or ", the " in sent.text) and not rules.person_nouns.isdisjoint(words):
+        # "Li Wei, a senior researcher at ...", "Anna Roth, the German consul"
         for match in _apposed_person(rules).finditer(text, sent.start, sent.end):
             name = match.group(1)
             if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(1), match.end(1)):
@@ -600,6 +603,8 @@ def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
             continue
         country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
         yield Mention(start, end, name, "Organization", name_key(name), name, "org.described.v1", sent.index, country=country)
+    if ", " not in sent.text:
+        return  # "<Name>, a maker of", "<Name>, which builds": an apposition or a relative clause after a comma
     for match in rules.described_org_after.finditer(text, sent.start, sent.end):
         tokens = _strip_start([(w, 0, 0) for w in match.group("name").split()], rules)
         name = " ".join(t[0] for t in tokens)
