@@ -46,6 +46,11 @@ class ChineseRules:
     negated: re.Pattern
     title_kinds: tuple[tuple[str, str], ...]
     post: re.Pattern  # a post, then a name of two or three characters (group 1, 2)
+    country_pair: re.Pattern  # 中德双方, 中法合作: two countries' one-character names before cooperation (groups 1, 2)
+    country_codes: dict[str, str]  # 德 -> DE
+
+
+_ZH_DATE = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|(?:今年|去年|明年)(?:\d{1,2}月)?)"
 
 
 def _alternation(words: list[str]) -> str:
@@ -69,7 +74,8 @@ def chinese_rules() -> ChineseRules:
             verbs=verbs,
             verb_pattern=re.compile(_alternation(list(verbs))),
             joiners=re.compile(rf"》?\s*(?:{_alternation(data['joiners'])})\s*《?"),
-            filler=re.compile(rf"\s*(?:(?:{fillers})\s*)*"),
+            # adverbs, and a date: 国务院于2015年5月发布
+            filler=re.compile(rf"\s*(?:(?:{fillers}|{_ZH_DATE})\s*)*"),
             passive=re.compile(rf"(?:{_alternation(data['passive_markers'])})\s*$"),
             after_verb=re.compile(rf"\s*(?:(?:{_alternation(data['after_verb'])})\s*)*《?"),
             planned=re.compile(_alternation(data["planned"])),
@@ -77,6 +83,9 @@ def chinese_rules() -> ChineseRules:
             title_kinds=tuple((zh, en) for zh, en in data["title_kinds"]),
             post=re.compile(rf"({_alternation(data['titles'])})(?!{_alternation(data['name_ends'])})([\u4e00-\u9fff]{{2,3}}?)"
                             rf"(?={_alternation(data['name_ends'])}|[，。、；：（(,.;:]|$)"),
+            country_pair=re.compile(rf"([{''.join(data['country_codes'])}])([{''.join(data['country_codes'])}])"
+                                    rf"(?={_alternation(data['cooperation_after_pair'])})"),
+            country_codes=dict(data["country_codes"]),
         )
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(f"Rules {path} is malformed: {exc}") from None
@@ -134,6 +143,10 @@ def _groups(text: str, mentions: list[Mention], rules: ChineseRules) -> list[lis
 def chinese_relations(text: str, sent: Sentence, mentions: list[Mention]):
     """(subject, predicate, object, rule, confidence, position, modality) found in a Chinese sentence."""
     rules = chinese_rules()
+    for pair in rules.country_pair.finditer(text, sent.start, sent.end):  # 中德双方同意加强合作
+        a, b = rules.country_codes[pair.group(1)], rules.country_codes[pair.group(2)]
+        if a != b:
+            yield f"lex:{a}", "cooperatesWith", f"lex:{b}", "zh.cooperates.pair.v1", 0.7, pair.start(), None
     ms = [m for m in mentions if m.cls != "Goal"]
     if len(ms) < 2:
         return

@@ -114,12 +114,12 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     cues = modality_cues()
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
+        if sent.language == "zh":
+            out.extend(_chinese_sentence(doc, sent, ms))
+            continue
         if not ms:
             for s, p, o, rule, conf, _ in _adjective_cooperation(doc.text, sent, lexicon):
                 out.extend((Relation(s, p, o, sent.index, rule, conf), Relation(o, p, s, sent.index, rule, conf)))
-            continue
-        if sent.language == "zh":
-            out.extend(_chinese_sentence(doc, sent, ms))
             continue
         found: list[tuple[str, str, str, str, float, int]] = []  # s, p, o, rule, conf, trigger position
         entities = [m for m in ms if m.cls != "Goal"]
