@@ -132,7 +132,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or (m.cls == "Policy" and (
+                    m.cls in ("Country", "Place") or _ACRONYM_MODIFIER(m, text) or (m.cls == "Policy" and (
                         m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
@@ -144,7 +144,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
                     mention = replace(mention, country=narrowed.country)  # a national plan's field plan is national
                 # "Bank of China", "China Centre": the body's country; "Institute for China Studies": its topic
                 # (a policy "for China's Rural Roads" is China's)
-                places = [m for m in inner if m.cls != "Policy" and not (
+                # (a body "in China" is there, not of it: "EU Chamber of Commerce in China"; a plan "in Jiangsu" is China's)
+                places = [m for m in inner if m.cls in ("Country", "Place") and (mention.cls == "Policy" or text[m.start - 4:m.start] != " in ") and not (
                     mention.cls != "Policy" and _TOPIC_BEFORE.search(text, mention.start, m.start))]
                 if places:
                     mention = replace(mention, country=mention.country or places[0].country or places[0].key[4:])
@@ -249,6 +250,12 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
     return None
 
 
+def _ACRONYM_MODIFIER(m: Mention, text: str) -> bool:
+    """A known body's acronym that opens a longer name ("EU Chamber of Commerce in China"): the name's."""
+    return m.cls == "Organization" and m.text.isupper() and m.end + 1 < len(text) and text[m.end] == " " \
+        and text[m.end + 1].isupper() and m.source == "lexicon"
+
+
 def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Runs of capitalised words joined by small words, kept when a head word gives a class."""
     runs, current = [], []
@@ -260,7 +267,8 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             # tokens overlapping the mention: those starting before its end, from the one holding its start
             for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
                 tok = tokens[k]
-                if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end):
+                if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end) \
+                        and not _ACRONYM_MODIFIER(m, text):
                     blocked.add(k)
     connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
@@ -336,7 +344,8 @@ def _foreign_body_in(part, rules: MentionRules, lexicon, taken: _Spans) -> bool:
         return False
     first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
     own = lexicon.country_of_adjective(first) or lexicon.country_named(first)
-    return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational)
+    union = any(m.start == part[0][1] and m.cls == "Organization" and m.text.isupper() for m in taken.mentions)  # "EU ..."
+    return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational) or union
 
 
 def _next_to_month(tokens, k: int) -> bool:

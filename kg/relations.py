@@ -79,7 +79,7 @@ _BARE_WITH = re.compile(r"\bwith\s+")
 _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since|last|this|early|late)\s+[\w ]{1,20}?,?\s+)?"
                           r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
-_ASIDE = re.compile(r",\s*(?:(?:which|who|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
+_ASIDE = re.compile(r",\s*(?:(?:which|who|whose|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
 
 
@@ -145,6 +145,8 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                     predicate, rule_id = other[0] if other else (rule.predicate, rule.id)  # a fact beside the rule's
                     found.append((s.key, predicate, o.key, rule_id, conf, trig[0]))
         found.extend(_sub_units(doc.text, entities))
+        if "members" in low:
+            found.extend(_listed_members(doc.text, sent, groups))
         found.extend(_goal_relations(doc.text, ms, mention_rules))
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
@@ -751,6 +753,27 @@ _JOINT_BODY = re.compile(r"(?:\s+(?:[A-Z0-9][\w.-]*|[a-z]+(?=\s+(?i:consultation
 def _country_word(word: str, lexicon: Lexicon) -> str | None:
     """The country a word names: an adjective ("German", "Sino") or the country's own name ("China")."""
     return lexicon.country_of_adjective(word) or lexicon.country_named(word)
+
+
+# "The Alliance has 40 members, including A and B", "the Alliance, whose members include A and B"
+_MEMBERS_LISTED = re.compile(r"\b(?:has|have|had|brings together|counts|with|whose|its)\s+(?:[\w,-]+\s+){0,4}?members"
+                             r"(?:\s*,)?\s+(?:including|such as|include|includes|included|are|like)\s+(?:the\s+)?")
+
+
+def _listed_members(text: str, sent: Sentence, groups: list[list[Mention]]):
+    """Members an organisation's sentence lists after "members, including": each is a member of it."""
+    for match in _MEMBERS_LISTED.finditer(text, sent.start, sent.end):
+        owner = next((g for g in reversed(groups) if g[-1].end <= match.start()), None)
+        members = next((g for g in groups if g[0].start == match.end()), None)
+        if owner is None or members is None or _CLAUSE_SPLIT.search(text, owner[-1].end, match.start()) and \
+                "whose" not in match.group(0):
+            continue  # the organisation stands right before ("X has ...", "X, whose members ...")
+        body = owner[-1]
+        if body.cls not in ("Organization", "GovernmentBody"):
+            continue
+        for m in members:
+            if m.cls in ACTOR_CLASSES and m.key != body.key:
+                yield m.key, "memberOf", body.key, "memberof.listed.v1", 0.7, match.start()
 
 
 def _cosigners(found):
