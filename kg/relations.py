@@ -92,6 +92,8 @@ _AND_AT_END = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _BETWEEN_STOP = re.compile(r"[;:]|,\s*(?:which|and)\b")  # where "between A and B" ends
 _AND_OR_AMPERSAND = re.compile(r"\band\b|&")
 _NAME_NOUN_COMMA = re.compile(r"(?:\s+[a-z]+){0,2}\s*,\s*(?:the\s+)?", re.I)  # "To implement the X strategy, the"
+# "Speaking at the X on Monday, Vice Premier B": a time, the comma, and the post of the person who follows
+_TIME_COMMA_POST = re.compile(r"(?:\s+(?:on|in|last|this)(?:\s+[\w-]+){1,3}?)?\s*,\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}")
 # a policy's goals are its own unless a clause ends between them ("X, adopted in 2016, ...")
 _GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)")
 _COMMA_WHICH = re.compile(r",\s*which\b")
@@ -363,6 +365,9 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     return out
 
 
+_AGENTIVE = frozenset(["issued", "revised", "drafted", "signed", "established", "implements", "leads", "guides",
+                       "participatedIn"])  # "X was <verb>ed" makes X no agent of these; "X is linked to Y" still links
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$")
 _COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")
@@ -483,6 +488,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     if rule.voice == "active":
         if _BY_AGENT.match(text[end:end + 40]) and not trigger.lower().endswith(("ing", "s")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
+        if p in _AGENTIVE and _BE_BEFORE.search(text, max(sent.start, pos - 24), pos) and not trigger.lower().endswith("ing"):
+            return  # "X was established in 2012 under Y": a passive with no agent; X set nothing up
         if _COMMA_BEFORE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
                 and _PREPOSITION_AFTER.match(text, end):
             return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
@@ -608,7 +615,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             if not target:
                 rest = [g for g in groups if g[0].start >= agent[-1].end]
                 # "Under the guidance of A, the B Alliance": the name after the comma is guided
-                if rest and _NAME_NOUN_COMMA.fullmatch(text, agent[-1].end, rest[0][0].start):
+                if rest and (_NAME_NOUN_COMMA.fullmatch(text, agent[-1].end, rest[0][0].start) or (
+                        rule.predicate == "participatedIn" and _TIME_COMMA_POST.fullmatch(text, agent[-1].end, rest[0][0].start))):
                     target = rest[0]
             if target:
                 if rule.inverse:  # "To implement X, A formulated ...": A implements X
