@@ -38,8 +38,10 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _DATING_PREPOSITIONS = frozenset(["by", "in", "before", "after", "until", "since", "from"])
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
-_CAP = re.compile(r"^(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
+_CAP = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
+# Latin letters with accents count: "Markus Söder", "Zoë Müller-Lüdenscheidt"
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_NAME_TOKEN = re.compile(rf"^[{_UP}][{_LOW}]+(?:-[A-Za-z{_UP[3:]}][{_LOW}]+)?$")
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL_SUFFIX = frozenset(["i", "ii", "iii", "iv", "v", "vi", "2.0", "3.0", "4.0"])
 
@@ -147,8 +149,9 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
                 # (a body "in China" is there, not of it: "EU Chamber of Commerce in China"; a plan "in Jiangsu" is China's)
                 places = [m for m in inner if m.cls in ("Country", "Place") and (mention.cls == "Policy" or text[m.start - 4:m.start] != " in ") and not (
                     mention.cls != "Policy" and _TOPIC_BEFORE.search(text, mention.start, m.start))]
-                if places:
-                    mention = replace(mention, country=mention.country or places[0].country or places[0].key[4:])
+                countries = {m.country or m.key[4:] for m in places}
+                if len(countries) == 1:  # "... between Bavaria and Shandong": two countries' places give none
+                    mention = replace(mention, country=mention.country or countries.pop())
             if taken.free(mention.start, mention.end):
                 taken.add(mention)
     mentions = taken.mentions
@@ -191,6 +194,8 @@ def _lexicon_mentions(text: str, tokens, lows: list[str], sent: Sentence, lexico
         j = i + 1
         while j < len(tokens) and tokens[j][1] < match.end:
             j += 1
+        if i > 0 and match.entry.cls == "GovernmentBody" and tokens[i - 1][0] in _SUBNATIONAL:
+            continue  # "Saxon State Ministry of Transport": a state's ministry, not the national one the lexicon knows
         start, country = match.start, match.entry.country
         # "the German Ministry of ...": a country adjective in front names the country.
         if i > 0 and match.entry.cls not in ("Country", "Place"):
@@ -275,7 +280,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
         word = tok[0]
         first = word[0]
         # the cheap test first: most words are neither capitalised nor a connector inside a name
-        if ((("A" <= first <= "Z" or first.isdecimal()) and capitalised(word)) or (current and word in connectors)) \
+        if ((("A" <= first <= "Z" or first.isdecimal() or "À" <= first <= "Þ") and capitalised(word)) or (current and word in connectors)) \
                 and k not in blocked and not (current and word.lower() in _DATE_WORDS) \
                 and not (first.isdigit() and _next_to_month(tokens, k)):
             # ("... Working Group in May 2015": a month or weekday ends the name, and so does a day of the
@@ -387,8 +392,9 @@ def _split_coordination(run, rules: MentionRules):
         if word == "and" and current and (
             nxt == "the"
             or nxt.lower() in rules.leading_heads
-            or (current[-1][0].lower() in rules.heads and _head_class([t[0] for t in run[k + 1:]], rules))
-        ):
+            or (current[-1][0].lower() in rules.heads and (_head_class([t[0] for t in run[k + 1:]], rules)
+                                                           or _plain_name(run[k + 1:], rules)))
+        ):  # "the X Society and Veritas Nord": a name with its head ends before "and"
             parts.append(current)
             current = []
             continue
@@ -401,6 +407,11 @@ def _split_coordination(run, rules: MentionRules):
         current.append(tok)
     parts.append(current)
     return [p for p in parts if p]
+
+
+def _plain_name(tokens, rules: MentionRules) -> bool:
+    """Whether ``tokens`` are one to three capitalised words with no small word: another name."""
+    return 0 < len(tokens) <= 3 and all(t[0][:1].isupper() and t[0] not in rules.connectors for t in tokens)
 
 
 def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -423,7 +434,8 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
         yield Mention(start, end, inner, "Policy", name_key(inner), inner, "quoted.policy.v1", sent.index)
 
 
-_NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
+_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:-[A-Za-z{_UP[3:]}][{_LOW}]+)?"
+_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}"
 _NAME_RE = re.compile(_NAME)
 _NON_SPACE = re.compile(r"\S+")
 _CAPITALISED_WORD = re.compile(r"[A-Z][\w-]+")
@@ -433,6 +445,8 @@ _NARROWED = re.compile(r"\s+(?:for|on)\s+(?:the\s+)?[A-Z]")
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
+_SUBNATIONAL = frozenset(["State", "Provincial", "Municipal", "Regional", "County", "District", "Prefectural"])
+_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _WHO = re.compile(rf"\b({_NAME}),\s+who\b")
 _COUNTERPART = re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:([A-Z][a-z]+)\s+)?counterpart,?\s+({_NAME})\b")
 
@@ -454,7 +468,7 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
     # a post in lower case names its body: "Zhao Lifeng, head of the Ministry of Commerce"
-    after = re.compile(rf"\b({_NAME}), (?:the )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
+    after = re.compile(rf"\b({_NAME}), (?:the |[A-Z][a-z]+['’]s )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
                        rf"((?:{title})(?: (?:of|for|at) {body})?|(?i:{title}) (?:of|for|at) {body})")
     # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
     owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")
@@ -503,8 +517,11 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 continue
             post = _capitalised_post(match.group(title_group).rstrip(", "), rules)
             start = match.start(name_group)
+            adjective = _WORD_BEFORE.search(text, max(sent.start, match.start() - 24), match.start()) \
+                if pattern is not after else None  # "French President Emile Bonnard": the country's adjective
+            country = lexicon.country_of_adjective(adjective.group(1)) if adjective else None
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
-                          sent.index, title=post)
+                          sent.index, title=post, country=country)
 
 
 def _capitalised_post(post: str, rules: MentionRules) -> str:

@@ -75,8 +75,8 @@ class Lexicon:
         for entry in self.entries.values():
             for form in (entry.name, *entry.aliases):
                 self._add(form, entry)
-            for adjective in entry.adjectives:
-                self.adjectives[adjective.lower()] = entry.id
+            for adjective in entry.adjectives:  # a region's adjective ("Bavarian") names its country
+                self.adjectives[adjective.lower()] = entry.id if entry.cls == "Country" else entry.country
             for form in (entry.zh, *entry.zh_aliases):
                 if form and len(form) >= 2:
                     zh_names.setdefault(form, entry)

@@ -45,7 +45,7 @@ _IN_COOPERATION_WITH = re.compile(_AFTER_OBJECT + r"in (?:close )?(?:cooperation
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
-_RELATIVE_ASIDE = re.compile(r",\s*(?:which|who)\s+[^,;:]+,\s*(?:(?:has|have|had|will|would|also|\w+ly)\s+){0,2}")
+_RELATIVE_ASIDE = re.compile(r",\s*(?:which|who|an?)\s+[^,;:]+,\s*(?:(?:has|have|had|will|would|also|\w+ly)\s+){0,2}")
 _OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
 _OWNED = re.compile(r"['’]s\s+$")
 _CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
@@ -98,6 +98,7 @@ _TIME_COMMA_POST = re.compile(r"(?:\s+(?:on|in|last|this)(?:\s+[\w-]+){1,3}?)?\s
 _GOAL_GAP_BREAK = re.compile(r"[;:]|,\s+(?!which\b)(?:and\s+)?[a-z]+(?:ed|s)?\b(?!\s+(?:and|or)\b)")
 _COMMA_WHICH = re.compile(r",\s*which\b")
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+_NATIONAL_WORD = re.compile(r"\bNational\b")  # "Guidelines for ... the National ... System": the country's policy
 _NATIONAL_NAME = re.compile(r"(?:the\s+)?(?:National|State|Central)\b")  # a national body of the document's country
 
 
@@ -520,9 +521,14 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 obj, partner = obj[:cut], obj[cut:]
             else:
                 partner = next((g for g in groups if g[0].start >= obj[-1].end), None)
-                if partner and p == "signed" and _SIGNED_WITH.fullmatch(text, obj[-1].end, partner[0].start) and \
-                        all(m.cls in ACTOR_CLASSES for m in partner):
-                    subject = subject + partner  # "A signed X with B": B signed it too (the co-signers cooperate)
+                if partner and p in ("signed", "revised", "drafted", "issued") and \
+                        _SIGNED_WITH.fullmatch(text, obj[-1].end, partner[0].start) and all(m.cls in ACTOR_CLASSES for m in partner):
+                    # "A signed X with B", "A revised X with B": B did it too, and they cooperate
+                    for a in subject if p != "signed" else ():  # (for signing, cooperates.with says so)
+                        for b in partner:
+                            if a.cls in ACTOR_CLASSES and a.key != b.key:
+                                yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+                    subject = subject + partner
                     partner = None
                 elif partner and _IN_COOPERATION_WITH.fullmatch(text, obj[-1].end, partner[0].start):
                     cooperation_only = True  # "A launched X in cooperation with B": they cooperate; A launched it
@@ -553,6 +559,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if agent and not _POST_WORDS.fullmatch(text, end + by.end(), agent[0].start):
             agent = None  # only a post may stand between "by" and the agent: "headed by Vice Premier X"
         agent = agent or _titled_agent(text, groups, end + by.end())
+        cut = next((k for k in range(1, len(agent or ())) if _TOGETHER_WITH.fullmatch(text, agent[k - 1].end, agent[k].start)), None)
+        if cut is not None:  # "prepared by A together with B": both prepared it, working together
+            for a in agent[:cut]:
+                for b in agent[cut:]:
+                    if a.cls in ACTOR_CLASSES and b.cls in ACTOR_CLASSES and a.key != b.key:
+                        yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
         for k in range(len(groups) - 1, -1, -1):
@@ -819,9 +831,12 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
             if m.source != "lexicon" or not m.key.startswith("lex:"):
                 rule, conf = "country.adjective.v1", 0.8
         elif main and m.source != "lexicon" and (m.cls in ("Place", "GovernmentBody") or (
-                m.cls == "Organization" and _NATIONAL_NAME.match(m.name))) \
+                m.cls == "Organization" and _NATIONAL_NAME.match(m.name)) or (
+                m.cls == "Policy" and _NATIONAL_WORD.search(m.name))) \
                 and not _ARTICLE_START.sub("", m.name).startswith(rules.supranational) \
+                and not _PAIR_NAME.search(m.name) \
                 and not _OWNED.search(doc.text, max(0, m.start - 60), m.start):  # "the Commission's X": its owner's
+            # (a "China-Germany ..." body belongs to both countries: no country from the context)
             target, rule, conf = main, "country.context.v1", 0.5
         else:
             continue
