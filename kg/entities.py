@@ -40,8 +40,9 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
 _CAP = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
 # Latin letters with accents count: "Markus Söder", "Zoë Müller-Lüdenscheidt"
-_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
-_NAME_TOKEN = re.compile(rf"^[{_UP}][{_LOW}]+(?:-[A-Za-z{_UP[3:]}][{_LOW}]+)?$")
+_ACCENTED_UP = "À-ÖØ-Þ"
+_UP, _LOW = "A-Z" + _ACCENTED_UP, "a-zß-öø-ÿ"
+_NAME_TOKEN = re.compile(rf"^[{_UP}][{_LOW}]+(?:-[a-z{_UP}][{_LOW}]+)?$")
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL_SUFFIX = frozenset(["i", "ii", "iii", "iv", "v", "vi", "2.0", "3.0", "4.0"])
 
@@ -134,7 +135,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or _ACRONYM_MODIFIER(m, text) or (m.cls == "Policy" and (
+                    m.cls in ("Country", "Place") or _acronym_modifier(m, text) or (m.cls == "Policy" and (
                         m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
@@ -255,10 +256,14 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
     return None
 
 
-def _ACRONYM_MODIFIER(m: Mention, text: str) -> bool:
+def _known_acronym(m: Mention) -> bool:
+    """A body the lexicon knows, written as its acronym ("EU")."""
+    return m.cls == "Organization" and m.source == "lexicon" and m.text.isupper()
+
+
+def _acronym_modifier(m: Mention, text: str) -> bool:
     """A known body's acronym that opens a longer name ("EU Chamber of Commerce in China"): the name's."""
-    return m.cls == "Organization" and m.text.isupper() and m.end + 1 < len(text) and text[m.end] == " " \
-        and text[m.end + 1].isupper() and m.source == "lexicon"
+    return _known_acronym(m) and text[m.end:m.end + 1] == " " and text[m.end + 1:m.end + 2].isupper()
 
 
 def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -273,7 +278,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
                 tok = tokens[k]
                 if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end) \
-                        and not _ACRONYM_MODIFIER(m, text):
+                        and not _acronym_modifier(m, text):
                     blocked.add(k)
     connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
@@ -349,7 +354,7 @@ def _foreign_body_in(part, rules: MentionRules, lexicon, taken: _Spans) -> bool:
         return False
     first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
     own = lexicon.country_of_adjective(first) or lexicon.country_named(first)
-    union = any(m.start == part[0][1] and m.cls == "Organization" and m.text.isupper() for m in taken.mentions)  # "EU ..."
+    union = any(m.start == part[0][1] and _known_acronym(m) for m in taken.mentions)  # "EU Chamber of ..."
     return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational) or union
 
 
@@ -434,7 +439,7 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
         yield Mention(start, end, inner, "Policy", name_key(inner), inner, "quoted.policy.v1", sent.index)
 
 
-_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:-[A-Za-z{_UP[3:]}][{_LOW}]+)?"
+_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:-[a-z{_UP}][{_LOW}]+)?"
 _NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}"
 _NAME_RE = re.compile(_NAME)
 _NON_SPACE = re.compile(r"\S+")

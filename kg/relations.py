@@ -453,7 +453,7 @@ def _after(text: str, groups, pos: int, limit: int):
 
 def _titled_agent(text: str, groups, pos: int):
     """The group after ``pos`` when all that stands before it is its first person's post ("by Minister of
-    Industry and Information Technology Miao Wei and ..."), else None."""
+    Commerce Zhao Lifeng and ..."), else None."""
     group = next((g for g in groups if g[0].start >= pos), None)
     if group is None or group[0].cls != "Person" or not group[0].title:
         return None
