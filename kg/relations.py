@@ -451,6 +451,15 @@ def _after(text: str, groups, pos: int, limit: int):
     return None
 
 
+def _working_together(group: list[Mention], partners: list[Mention]):
+    """Cooperation of the actors of one group with those of another ("A drafted X together with B");
+    _emit adds the reverse direction."""
+    for a in group:
+        for b in partners:
+            if a.cls in ACTOR_CLASSES and b.cls in ACTOR_CLASSES and a.key != b.key:
+                yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+
+
 def _titled_agent(text: str, groups, pos: int):
     """The group after ``pos`` when all that stands before it is its first person's post ("by Minister of
     Commerce Zhao Lifeng and ..."), else None."""
@@ -524,10 +533,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 if partner and p in ("signed", "revised", "drafted", "issued") and \
                         _SIGNED_WITH.fullmatch(text, obj[-1].end, partner[0].start) and all(m.cls in ACTOR_CLASSES for m in partner):
                     # "A signed X with B", "A revised X with B": B did it too, and they cooperate
-                    for a in subject if p != "signed" else ():  # (for signing, cooperates.with says so)
-                        for b in partner:
-                            if a.cls in ACTOR_CLASSES and a.key != b.key:
-                                yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+                    if p != "signed":  # (for signing, cooperates.with says so)
+                        yield from _working_together(subject, partner)
                     subject = subject + partner
                     partner = None
                 elif partner and _IN_COOPERATION_WITH.fullmatch(text, obj[-1].end, partner[0].start):
@@ -535,11 +542,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 elif partner and not _TOGETHER_WITH.fullmatch(text, obj[-1].end, partner[0].start):
                     partner = None
             if partner and all(m.cls in ACTOR_CLASSES for m in partner):
-                for a in subject:  # working together: they cooperate
-                    for b in partner:
-                        if a.cls in ACTOR_CLASSES and a.key != b.key:
-                            yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
-                            yield b, a, 0.7, ("cooperatesWith", "cooperates.together.v1")
+                yield from _working_together(subject, partner)  # working together: they cooperate
                 if not cooperation_only:
                     subject = subject + partner
         if subject and obj is None and not rule.inverse:
@@ -561,10 +564,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         agent = agent or _titled_agent(text, groups, end + by.end())
         cut = next((k for k in range(1, len(agent or ())) if _TOGETHER_WITH.fullmatch(text, agent[k - 1].end, agent[k].start)), None)
         if cut is not None:  # "prepared by A together with B": both prepared it, working together
-            for a in agent[:cut]:
-                for b in agent[cut:]:
-                    if a.cls in ACTOR_CLASSES and b.cls in ACTOR_CLASSES and a.key != b.key:
-                        yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+            yield from _working_together(agent[:cut], agent[cut:])
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
         for k in range(len(groups) - 1, -1, -1):
