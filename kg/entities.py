@@ -23,6 +23,7 @@ from .records import Document, Mention, Sentence
 from .references import (
     body_of_title,
     definite_references,
+    described_policies,
     gazetteer_pass,
     group_references,
     national_references,
@@ -82,6 +83,7 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
         found.extend(_sentence_mentions(doc.text, sent, lexicon, rules))
     found = gazetteer_pass(doc.text, sentences, found)
     found = short_names(found, rules)
+    found = described_policies(found)
     found = definite_references(doc.text, sentences, found, rules, lexicon)
     found = speaker_references(doc.text, sentences, found, rules, lexicon)
     found = pair_references(doc.text, sentences, found)
@@ -122,7 +124,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
-    for finder in (_people, _capitalised_names, _quoted_titles, _place_lists, _policy_phrases, _event_phrases, _described_orgs, _speaker):
+    for finder in (_people, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _policy_phrases, _event_phrases,
+                   _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
             if mention.title and [(m.cls, m.start, m.end, m.title) for m in inner] == [("Person", mention.start, mention.end, None)]:
@@ -134,7 +137,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             # it wins over the shorter names inside it (a policy's, or for a company any class's)
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
-            if finder in (_capitalised_names, _quoted_titles, _described_orgs) and inner and all(
+            if finder in (_capitalised_names, _place_governments, _quoted_titles, _described_orgs) and inner and all(
                     m.cls in ("Country", "Place") or _acronym_modifier(m, text) or (m.cls == "Policy" and (
                         m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
@@ -197,6 +200,16 @@ def _lexicon_mentions(text: str, tokens, lows: list[str], sent: Sentence, lexico
             j += 1
         if i > 0 and match.entry.cls == "GovernmentBody" and tokens[i - 1][0] in _SUBNATIONAL:
             continue  # "Saxon State Ministry of Transport": a state's ministry, not the national one the lexicon knows
+        if match.entry.cls == "Organization" and (longer := _OF_NAME.match(text, match.end)) and \
+                _country_of_place(longer.group(1), lexicon) is None:
+            # "Nanjing University of Aeronautics ...": a longer name than the one the lexicon knows; the
+            # place it opens with stays, for the longer name's country
+            match = lexicon.match_tokens(text, tokens[:j - 1], i)
+            if match is None or match.entry.cls not in ("Country", "Place"):
+                continue
+            j = i + 1
+            while j < len(tokens) and tokens[j][1] < match.end:
+                j += 1
         start, country = match.start, match.entry.country
         # "the German Ministry of ...": a country adjective in front names the country.
         if i > 0 and match.entry.cls not in ("Country", "Place"):
@@ -315,8 +328,9 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             if "with" in words[1:-1]:
                 # "... Leading Group with Vice Premier <person>": the name ends before "with" and a post
                 cut = words.index("with", 1)
-                if _head_class(words[:cut], rules) is not None and all(w[0].isupper() for w in words[cut + 1:]) and \
-                        rules.titles.search(" ".join(words[cut + 1:])):
+                # (or "... Trucks with the Hubei provincial government": a place's government is the partner)
+                if _head_class(words[:cut], rules) is not None and all(w[0].isupper() for w in words[cut + 1:] if w != "the") and (
+                        rules.titles.search(" ".join(words[cut + 1:])) or _GOVERNMENT_AFTER.match(text, part[-1][2], sent.end)):
                     part, words = part[:cut], words[:cut]
                     cls = _head_class(words, rules)
             if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)
@@ -399,6 +413,7 @@ def _split_coordination(run, rules: MentionRules):
             or nxt.lower() in rules.leading_heads
             or (current[-1][0].lower() in rules.heads and (_head_class([t[0] for t in run[k + 1:]], rules)
                                                            or _plain_name(run[k + 1:], rules)))
+            or _two_headed(current, run[k + 1:], rules)
         ):  # "the X Society and Veritas Nord": a name with its head ends before "and"
             parts.append(current)
             current = []
@@ -412,6 +427,18 @@ def _split_coordination(run, rules: MentionRules):
         current.append(tok)
     parts.append(current)
     return [p for p in parts if p]
+
+
+def _two_headed(left, right, rules: MentionRules) -> bool:
+    """ "Technical University of X and Sun Yat-sen University": a name headed before its "of", then a
+    short name of plain words ending in a head (not "Ministry of Industry and Information Technology")."""
+    words = []
+    for tok in right:
+        if tok[0] in (",", ";", "and"):
+            break
+        words.append(tok[0])
+    return 1 < len(words) <= 4 and words[-1].lower() in rules.heads and not any(w in rules.connectors for w in words) \
+        and any(w in ("of", "for") for w, *_ in left[1:]) and _head_class([t[0] for t in left], rules) is not None
 
 
 def _plain_name(tokens, rules: MentionRules) -> bool:
@@ -450,6 +477,7 @@ _NARROWED = re.compile(r"\s+(?:for|on)\s+(?:the\s+)?[A-Z]")
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
+_OF_NAME = re.compile(r" of ([A-Z][\w-]+)")
 _SUBNATIONAL = frozenset(["State", "Provincial", "Municipal", "Regional", "County", "District", "Prefectural"])
 _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _WHO = re.compile(rf"\b({_NAME}),\s+who\b")
@@ -473,7 +501,8 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     before_bare = re.compile(rf"\b((?:{title}) (?:of|for) {body}) ({_NAME})\b(?! [A-Z])")
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
     # a post in lower case names its body: "Zhao Lifeng, head of the Ministry of Commerce"
-    after = re.compile(rf"\b({_NAME}), (?:the |[A-Z][a-z]+['’]s )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
+    # "Olaf Lies, Lower Saxony's Minister of ...": a place's possessive may stand before the post (group 2)
+    after = re.compile(rf"\b({_NAME}), (?:the |([A-Z][\w-]+(?: [A-Z][\w-]+){{0,2}})['’]s )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
                        rf"((?:{title})(?: (?:of|for|at) {body})?|(?i:{title}) (?:of|for|at) {body})")
     # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
     owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")
@@ -514,7 +543,7 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
         return
     before, before_bare, after, owned = _people_patterns(rules)
     yield from _posts_before_names(text, sent, rules, lexicon)
-    for pattern, name_group, title_group in ((after, 1, 2), (before, 2, 1), (before_bare, 2, 1), (owned, 2, 1)):
+    for pattern, name_group, title_group in ((after, 1, 3), (before, 2, 1), (before_bare, 2, 1), (owned, 2, 1)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
             # "He Lifeng, Chairman of ...": before a comma and a post, "He" is a surname
@@ -525,8 +554,27 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             adjective = _WORD_BEFORE.search(text, max(sent.start, match.start() - 24), match.start()) \
                 if pattern is not after else None  # "French President Emile Bonnard": the country's adjective
             country = lexicon.country_of_adjective(adjective.group(1)) if adjective else None
+            if pattern is after:  # "<place>'s Minister", "Vice Governor of <place>": the place's country
+                country = _country_of_place(match.group(2), lexicon) or _country_of_place(_post_tail(post), lexicon)
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
                           sent.index, title=post, country=country)
+
+
+def _country_of_place(name: str | None, lexicon: Lexicon) -> str | None:
+    """The country key of a country or place the lexicon knows by exactly ``name``."""
+    if not name:
+        return None
+    tokens = tokenize(name)
+    found = lexicon.match_tokens(name, tokens, 0) if tokens else None
+    if found is None or found.end != len(name) or found.entry.cls not in ("Country", "Place"):
+        return None
+    return found.entry.id if found.entry.cls == "Country" else found.entry.country
+
+
+def _post_tail(post: str) -> str | None:
+    """ "Vice Governor of Guangdong" -> "Guangdong": what the post is of."""
+    _, of, tail = post.partition(" of ")
+    return _ARTICLE.sub("", tail) if of else None
 
 
 def _capitalised_post(post: str, rules: MentionRules) -> str:
@@ -589,6 +637,38 @@ def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wo
         yield Mention(sent.start, sent.start + len(name), name, "Person", name_key(name), name, "person.speaker.v1", sent.index)
 
 
+_LEVEL = r"(?:provincial|municipal|state|regional|city|county|district|prefectural|local|autonomous region|people's)"
+_GOVERNMENT_AFTER = re.compile(rf"\s+(?:({_LEVEL})\s+)?government\b")
+_GOVERNMENT_OF = re.compile(rf"\b(?:({_LEVEL})\s+)?government\s+of\s+(?:the\s+)?$")
+_REGION_GOVERNMENT = re.compile(rf"\b([A-Z][a-z]+)\s+(?:{_LEVEL}\s+)?government\b")
+
+
+def _place_governments(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
+    """A place's government in lower case is a body of the place's country: "the Guangdong provincial
+    government", "the state government of Saxony", "the Bavarian state government"."""
+    if "government" not in words:
+        return
+    for place in [m for m in taken.mentions if m.cls == "Place"]:
+        after = _GOVERNMENT_AFTER.match(text, place.end, sent.end)
+        if after:
+            name = text[place.start:after.end()]
+            yield Mention(place.start, after.end(), name, "GovernmentBody", name_key(name), name, "gov.place.v1",
+                          sent.index, country=place.country)
+            continue
+        before = _GOVERNMENT_OF.search(text, max(sent.start, place.start - 40), place.start)
+        if before:  # one key for "the provincial government of X" and "the X provincial government"
+            level = f"{before.group(1)} " if before.group(1) else ""
+            name = text[before.start():place.end]
+            yield Mention(before.start(), place.end, name, "GovernmentBody", name_key(f"{place.text} {level}government"),
+                          name, "gov.place.v1", sent.index, country=place.country)
+    for match in _REGION_GOVERNMENT.finditer(text, sent.start, sent.end):
+        region = lexicon.region_adjectives.get(match.group(1).lower())
+        if region and taken.free(match.start(), match.end()):
+            name = match.group(0)
+            yield Mention(match.start(), match.end(), name, "GovernmentBody", name_key(name), name, "gov.place.v1",
+                          sent.index, country=lexicon.country_of_adjective(match.group(1)))
+
+
 def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Hearst lists: "cities such as A, B and C" names places."""
     if rules.place_lists.isdisjoint(words):
@@ -603,7 +683,8 @@ def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans
 
 
 def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
-    """Lowercase policies as verb objects: "established a joint working mechanism"."""
+    """Lowercase policies and bodies as verb objects: "established a joint working mechanism", "set up a
+    working group on ..."."""
     if rules.policy_nouns is not None and rules.policy_nouns.isdisjoint(words):
         return
     for match in rules.policy_np.finditer(text, sent.start, sent.end):
@@ -611,6 +692,13 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
         start = match.start(1)
         end = start + len(phrase.rstrip())
         if not taken.free(start, end) or len(phrase.split()) < 2 or _QUANTITY_OF.match(phrase) and "series" not in phrase:
+            continue
+        noun = match.group("noun").lower()
+        if match.end("noun") == end and (noun in rules.body_nouns or noun in rules.topic_policy_nouns):
+            continue  # "a joint working group", "new rules" alone say too little to be one thing across documents
+        if noun in rules.body_nouns:  # "set up a working group on ...": a body
+            yield Mention(start, end, text[start:end], "Organization", name_key(text[start:end]), text[start:end],
+                          "org.phrase.v1", sent.index)
             continue
         yield Mention(start, end, text[start:end], "Policy", name_key(text[start:end]), text[start:end],
                       "policy.phrase.v1", sent.index)

@@ -69,6 +69,7 @@ class Lexicon:
             if entry.country and entry.country not in self.entries:
                 raise DataFileError(f"Lexicon {entry.origin}, entry '{entry.id}': country '{entry.country}' is no country id (use an ISO code such as CN or DE).")
         self.adjectives: dict[str, str] = {}
+        self.region_adjectives: dict[str, str] = {}  # "bavarian" -> the key of Bavaria
         self._country_names: dict[str, str] | None = None
         self._trie: dict = {}
         zh_names: dict[str, LexEntry] = {}
@@ -77,6 +78,8 @@ class Lexicon:
                 self._add(form, entry)
             for adjective in entry.adjectives:  # a region's adjective ("Bavarian") names its country
                 self.adjectives[adjective.lower()] = entry.id if entry.cls == "Country" else entry.country
+                if entry.cls == "Place":
+                    self.region_adjectives[adjective.lower()] = entry.key
             for form in (entry.zh, *entry.zh_aliases):
                 if form and len(form) >= 2:
                     zh_names.setdefault(form, entry)

@@ -112,6 +112,40 @@ def short_names(mentions: list[Mention], rules: MentionRules) -> list[Mention]:
     return out
 
 
+_TOPIC = re.compile(r"\s(?:on|for)\s+(.+)$")
+
+
+def described_policies(mentions: list[Mention]) -> list[Mention]:
+    """ "released new rules on cross-border data flows" and, before or after, "the Provisions on ...
+    Cross-Border Data Flows": a policy described in lower case is the one policy named in the document
+    whose name holds every word of the description's topic."""
+    named = [m for m in mentions if m.cls == "Policy" and m.source not in ("policy.phrase.v1",) and not m.source.startswith("coref")]
+    out = []
+    for m in mentions:
+        topic = _TOPIC.search(m.name) if m.source == "policy.phrase.v1" else None
+        words = _content_words(topic.group(1)) if topic else set()
+        if len(words) >= 2:
+            keys = {n.key: n for n in named if words <= _content_words(n.name)}
+            if len(keys) == 1:
+                ref = next(iter(keys.values()))
+                m = Mention(m.start, m.end, m.text, ref.cls, ref.key, ref.name, "coref.described.v1", m.sentence,
+                            zh=ref.zh, country=ref.country)
+        out.append(m)
+    return out
+
+
+_SMALL_WORDS = frozenset(["the", "a", "an", "of", "and", "for", "on", "in", "to"])
+
+
+def _content_words(name: str) -> set[str]:
+    """The words of a name that carry meaning, singular and lower-cased ("Batteries" -> "battery")."""
+    words = set()
+    for word in _NAME_WORD.findall(name.lower()):
+        if word not in _SMALL_WORDS:
+            words.add(word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word)
+    return words
+
+
 _RELATIVE_BEFORE = re.compile(r",\s*(?:which|that)\b")
 
 
@@ -187,11 +221,13 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
 # a post and the body it names: "Vice Minister of Industry and Information Technology"
 _POST = re.compile(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$")
 _THE = re.compile(r"^the\s+", re.I)
+_VICE = re.compile(r"^(?:Vice|Deputy) ")
 # "Parliamentary State Secretary at the ...", "senior researcher at the ..." (a post held at a body)
 _POST_AT = re.compile(r"(?:(?:[A-Z][\w-]* )*[A-Z][\w-]* at|(?:[a-z][\w-]* )*[a-z][\w-]* (?:at|with|from|of)) (.+)$")
 
 
-def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon) -> tuple[str, str] | None:
+def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexicon: Lexicon,
+                  earlier: list[Mention] = ()) -> tuple[str, str] | None:
     """The entity key of the body a post names ("Minister of Finance" -> the Ministry of Finance)
     and the post's rank there: "head", "deputy", or "staff" for a post held at a body ("State
     Secretary at the Federal Ministry of ..." works there but does not lead it); None when the post
@@ -204,8 +240,15 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
     if not match or match.group(1) not in rules.leading_titles or not match.group(3):
         return None
     rank = "deputy" if match.group(1).startswith(("Vice", "Deputy")) else "head"
-    name = f"{rules.title_bodies.get(match.group(1), '')} {match.group(2)} {match.group(3)}".strip()
+    noun = rules.title_bodies.get(match.group(1)) or rules.title_bodies.get(_VICE.sub("", match.group(1)), "")
+    name = f"{noun} {match.group(2)} {match.group(3)}".strip()
     key = _named_body(name, match.group(3), mentions, lexicon)
+    if key is None and noun:
+        # "Vice Governor of Guangdong" after "the People's Government of Guangdong Province": a body of an earlier
+        # sentence, when its name has the post's body noun and what the post is of
+        named, noun = _THE.sub("", match.group(3)).lower(), noun.split()[-1].lower()
+        key = next((m.key for m in reversed(earlier) if m.cls == "GovernmentBody" and named in m.name.lower()
+                    and _word_starts_with(m.name, noun)), None)
     return (key, rank) if key else None
 
 
@@ -379,7 +422,9 @@ _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|se
 
 # "it" as the object of a verb in the past tense, ending its clause or followed by a time or place (written
 # "it" first, so the regex engine skips to the letters)
-_IT_OBJECT = re.compile(r"(it)(?<=[a-z]ed\sit)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
+# "took part in drafting them": "them" after a gerund or past tense stands for a policy named in the plural
+_IT_OBJECT = re.compile(r"(?:(?<=[a-z]ed\s)|(?<=[a-z]ing\s))(it|them)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
+_PLURAL_POLICY = re.compile(r"^(?:\S+\s+){0,3}?(?:Guidelines|Measures|Opinions|Regulations|Rules|Provisions|Standards)\b", re.I)
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
 
 
@@ -394,13 +439,13 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
     policies = sorted((m for m in mentions if m.cls == "Policy"), key=lambda m: m.start)
     policy_starts = [m.start for m in policies]
     for sent, match in _free_matches(_IT_OBJECT, text, sentences, mentions):
-        at = match.start(1)
+        at, word = match.start(1), match.group(1)
         # "formulated the plan in 2016 and revised it in June", "The State Council approved it": the
         # last policy named in this sentence or the one before
         k = bisect.bisect_left(policy_starts, at) - 1
-        if k >= 0 and policies[k].sentence >= sent.index - 1:
+        if k >= 0 and policies[k].sentence >= sent.index - 1 and (word == "it" or _PLURAL_POLICY.match(policies[k].name)):
             ref = policies[k]
-            out.append(Mention(at, at + 2, "it", ref.cls, ref.key, ref.name, "coref.object.v1", sent.index,
+            out.append(Mention(at, at + len(word), word, ref.cls, ref.key, ref.name, "coref.object.v1", sent.index,
                                zh=ref.zh, country=ref.country))
     for m in mentions:
         said = rules.reported_pronoun.match(text, m.end) if m.cls in _SPEAKING_CLASSES else None

@@ -28,6 +28,7 @@ _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich\b|\bwho\b|\bthat\b")
 # "A, President of the C," : a title between a person and the body it names (then a comma, "and" or the end)
 _TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Za-z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
+_COMMA_GAP = re.compile(r"\s*,\s*")
 _TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
 _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|is|are|was|were|also|jointly)\s+)*[a-z])")
 # what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
@@ -77,7 +78,9 @@ _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:in\s+)?(?=[A-Z\u3
 _BARE_WITH = re.compile(r"\bwith\s+")
 # ", and the Ministry ...", ", and in 2019 we ...": a clause with its own subject (after a fronted time or place)
 _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since|last|this|early|late)\s+[\w ]{1,20}?,?\s+)?"
-                          r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;")
+                          r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;"
+                          # "... were drafted by A and take effect on May 1": the date is when they take effect
+                          r"|\s+and\s+(?:will\s+)?(?:take|takes|took|come|comes|came|enter|enters|entered)\s+(?:effect|into force)\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
 _ASIDE = re.compile(r",\s*(?:(?:which|who|whose|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
@@ -115,6 +118,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     out: list[Relation] = []
     gates = _gate_index(rules)
     cues = modality_cues()
+    earlier: list[Mention] = []  # the bodies of the sentences before, for a post that names one
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if sent.language == "zh":
@@ -151,12 +155,13 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         if "members" in low:
             found.extend(_listed_members(doc.text, sent, groups))
         found.extend(_goal_relations(doc.text, ms, mention_rules))
-        found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon))
+        found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon, earlier))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos, cues)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
+        earlier.extend(m for m in entities if m.cls == "GovernmentBody")
     out.extend(_list_goal_relations(sentences, mentions, mention_rules))
     out = _dateline_dates(doc, sentences, out)
     out.extend(_country_relations(doc, sentences, mentions, mention_rules))
@@ -336,6 +341,9 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         if previous is not None and previous.cls == "Person" and m.cls != "Person" and \
                 _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
             continue
+        if previous is not None and previous.cls == "Person" and m.cls in ("Country", "Place") and \
+                _COMMA_GAP.fullmatch(text, previous.end, m.start) and text.startswith(("'s ", "’s "), m.end):
+            continue  # "A, Lower Saxony's Minister of ..., and B": the place names A's post
         if previous is not None and m.key == previous.key and _PAREN_OPEN.fullmatch(text, previous.end, m.start):
             close = _PAREN_CLOSE.match(text, m.end)
             if close:  # "the Ministry of ... (MIIT) and the ...": the acronym is the name again
@@ -683,11 +691,12 @@ def _sub_units(text: str, entities: list[Mention]):
             yield b.key, "partOf", a.key, "partof.of.v1", 0.75, b.start
 
 
-def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon):
+def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon,
+                     earlier: list[Mention]):
     """ "<person>, Minister of X" and "X President <person>": the person leads X; "<person>, State
     Secretary at X": the person is of X's country."""
     for person in (m for m in ms if m.cls == "Person" and m.title):
-        body, rule = body_of_title(person.title, entities, rules, lexicon), "leads.title.v1"
+        body, rule = body_of_title(person.title, entities, rules, lexicon, earlier), "leads.title.v1"
         if body is None:
             body, rule = _body_before_post(text, person, entities, rules), "leads.post.v1"
         if body is None:

@@ -61,7 +61,9 @@ class MentionRules:
     org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
     title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
-    policy_nouns: frozenset[str] | None = None  # a lowercase policy phrase ends with one of them
+    policy_nouns: frozenset[str] | None = None  # a lowercase policy or body phrase ends with one of them
+    body_nouns: frozenset[str] = frozenset()  # ... and is a body when it ends with one of these
+    topic_policy_nouns: frozenset[str] = frozenset()  # ... and needs a topic after these ("rules on ...")
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
 
@@ -97,13 +99,18 @@ def mention_rules() -> MentionRules:
     org_nouns, org_verbs = _words(data, "org_nouns"), _words(data, "org_verbs")
     heads, reference_nouns = _by_class(data, "heads"), _by_class(data, "reference_nouns")
     titles = sorted(_words(data, "titles"), key=len, reverse=True)
-    policy_nouns = "|".join(map(re.escape, _words(data, "policy_nouns")))
+    phrase_nouns = _words(data, "policy_nouns") + _words(data, "topic_policy_nouns") + _words(data, "body_nouns")
+    policy_nouns = "|".join(map(re.escape, sorted(phrase_nouns, key=len, reverse=True)))
     verbs = "|".join(map(re.escape, sorted(_words(data, "policy_np_verbs"), key=len, reverse=True)))
+    # a phrase opens with no gerund ("promoting ..."), but a noun may ("working group", "steering committee")
+    gerund_nouns = sorted({w.split()[0] for w in phrase_nouns if w.split()[0].endswith("ing")})
+    gerund = rf"(?!(?:{'|'.join(gerund_nouns)})\b)[a-z]+ing\b" if gerund_nouns else r"[a-z]+ing\b"
     det = r"(?:the |a |an |its |their |our )?"
     goal_cue = r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"
+    modal = r"(?:will|shall|would|can|may|must|also)\b"  # "... on test standards and will exchange": a second verb
     policy_np = re.compile(
-        rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b|[a-z]+ing\b)(?:(?!(?:the|a|an)\b)[a-z][\w&-]*\s+){{0,7}}?(?:{policy_nouns})"
-        rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b))?(?!to\b|in\b|which\b|that\b|with\b|by\b)[A-Za-z][\w&-]*){{0,3}})?)\b"
+        rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b|{gerund})(?:(?!(?:the|a|an)\b)[a-z][\w&-]*\s+){{0,7}}?(?P<noun>{policy_nouns})"
+        rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b|{modal}))?(?!to\b|in\b|which\b|that\b|with\b|by\b|and\s+{modal})[A-Za-z][\w&-]*){{0,3}})?)\b"
     )
     goals: dict[str, tuple[str, str, str | None]] = {}
     gdata = _read("goals.yaml")
@@ -149,7 +156,9 @@ def mention_rules() -> MentionRules:
         goal_strip_end=frozenset(_words(data, "goal_strip_end")),
         goals=goals,
         title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
-        policy_nouns=frozenset(w.lower() for w in _words(data, "policy_nouns")),
+        policy_nouns=frozenset(w.lower().split()[-1] for w in phrase_nouns),
+        topic_policy_nouns=frozenset(w.lower() for w in _words(data, "topic_policy_nouns")),
+        body_nouns=frozenset(w.lower() for w in _words(data, "body_nouns")),
         goal_cue_lower=re.compile(_lower_literals(goal_cue)),
         goal_gate=required_words(goal_cue),
         goal_list_intro=_pattern(data, "goal_list_intro"),
