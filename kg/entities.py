@@ -124,8 +124,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
-    for finder in (_people, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _policy_phrases, _event_phrases,
-                   _described_orgs, _speaker):
+    for finder in (_people, _org_lists, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _policy_phrases,
+                   _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
             if mention.title and [(m.cls, m.start, m.end, m.title) for m in inner] == [("Person", mention.start, mention.end, None)]:
@@ -138,7 +138,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _place_governments, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or _acronym_modifier(m, text) or (m.cls == "Policy" and (
+                    m.cls in ("Country", "Place") or _acronym_modifier(m, text, rules) or (m.cls == "Policy" and (
                         m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
@@ -274,9 +274,18 @@ def _known_acronym(m: Mention) -> bool:
     return m.cls == "Organization" and m.source == "lexicon" and m.text.isupper()
 
 
-def _acronym_modifier(m: Mention, text: str) -> bool:
-    """A known body's acronym that opens a longer name ("EU Chamber of Commerce in China"): the name's."""
-    return _known_acronym(m) and text[m.end:m.end + 1] == " " and text[m.end + 1:m.end + 2].isupper()
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _acronym_modifier(m: Mention, text: str, rules: MentionRules) -> bool:
+    """A known body's acronym that opens a longer name ("EU Chamber of Commerce in China"), or its full name
+    before a head word ("European Union Chamber of Commerce in China"): the longer name's."""
+    if m.cls != "Organization" or m.source != "lexicon" or text[m.end:m.end + 1] != " " or not text[m.end + 1:m.end + 2].isupper():
+        return False
+    if m.text.isupper():
+        return True
+    word = _NEXT_WORD.match(text, m.end)
+    return word is not None and rules.heads.get(word.group(1).lower()) in ("Organization", "GovernmentBody")
 
 
 def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -291,7 +300,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
                 tok = tokens[k]
                 if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end) \
-                        and not _acronym_modifier(m, text):
+                        and not _acronym_modifier(m, text, rules):
                     blocked.add(k)
     connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
@@ -333,9 +342,11 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                         rules.titles.search(" ".join(words[cut + 1:])) or _GOVERNMENT_AFTER.match(text, part[-1][2], sent.end)):
                     part, words = part[:cut], words[:cut]
                     cls = _head_class(words, rules)
+            # ("signed the Memorandum on X in Berlin": a policy's name ends before the city it was signed in)
             if cls is None or (cls in ("Organization", "GovernmentBody", "Event") and _ends_in_known_place(part, taken)
-                               and not _foreign_body_in(part, rules, lexicon, taken)):
-                place = _located_name(text, part, rules, sent, taken)
+                               and not _foreign_body_in(part, rules, lexicon, taken)) or (
+                    cls == "Policy" and _ends_in_known_place(part, taken, ("Place",)) and _signed_where(text, part, rules)):
+                place = _located_name(text, part, rules, lexicon, sent, taken)
                 if place:
                     yield from place
                     continue
@@ -351,25 +362,48 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             country = lexicon.country_of_adjective(words[0]) if cls not in ("Place", "Policy") else None
             if owner is not None and cls != "Place":
                 country = country or owner.key[4:]
+            elif cls != "Place" and (body := _possessor(text, start, taken)) is not None:
+                country = country or body.country  # "the Federal Government's China Strategy" is Germany's
             yield Mention(start, end, name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index, country=country)
 
 
-def _ends_in_known_place(part, taken: _Spans) -> bool:
+_OWNED = re.compile(r"['’]s\s+$")
+
+
+def _possessor(text: str, start: int, taken: _Spans) -> Mention | None:
+    """The body whose possessive stands right before ``start`` ("the Federal Government's ..."), or None."""
+    owned = _OWNED.search(text, max(0, start - 4), start)
+    if owned is None:
+        return None
+    return next((m for m in taken.mentions if m.end == owned.start() and m.cls in ("GovernmentBody", "Organization")), None)
+
+
+def _ends_in_known_place(part, taken: _Spans, classes: tuple[str, ...] = ("Place", "Country")) -> bool:
     """ "... Alliance in Ningbo": the run ends with "in" and a place the lexicon knows."""
     return len(part) > 2 and part[-2][0] in ("in", "at") and any(
-        m.cls in ("Place", "Country") and m.start == part[-1][1] for m in taken.mentions)
+        m.cls in classes and m.start == part[-1][1] for m in taken.mentions)
+
+
+def _signed_where(text: str, part, rules: MentionRules) -> bool:
+    """ "the Memorandum on X in Berlin", "the Energy Partnership in Berlin": an agreement's name ends before the
+    city it is signed or held in; a plan's does not ("Implementation Plan for Smart Factories in Jiangsu (2023-2025)")."""
+    words = {t[0].lower() for t in part}
+    return not _YEAR_SUFFIX.match(text, part[-1][2]) and any(
+        w in words for w in (*rules.agreement_words, "partnership"))
 
 
 def _foreign_body_in(part, rules: MentionRules, lexicon, taken: _Spans) -> bool:
     """ "German Chamber of Commerce in China", "EU Chamber of Commerce in China": a body of one country
     (or of a union of them) in another keeps "in <country>" in its name."""
-    country = next((m for m in taken.mentions if m.cls == "Country" and m.start == part[-1][1]), None)
-    if country is None:
+    where = next((m for m in taken.mentions if m.cls in ("Country", "Place") and m.start == part[-1][1]), None)
+    if where is None:
         return False
     first = part[1][0] if part[0][0].lower() == "the" else part[0][0]
     own = lexicon.country_of_adjective(first) or lexicon.country_named(first)
+    if where.cls == "Place":  # "German Embassy in Beijing": a national body in another country's city
+        return own is not None and where.country is not None and own != where.country
     union = any(m.start == part[0][1] and _known_acronym(m) for m in taken.mentions)  # "EU Chamber of ..."
-    return (own is not None and f"lex:{own}" != country.key) or first.startswith(rules.supranational) or union
+    return (own is not None and f"lex:{own}" != where.key) or first.startswith(rules.supranational) or union
 
 
 def _next_to_month(tokens, k: int) -> bool:
@@ -377,7 +411,7 @@ def _next_to_month(tokens, k: int) -> bool:
     return any(w in MONTHS for w in near)
 
 
-def _located_name(text: str, part, rules: MentionRules, sent: Sentence, taken: _Spans):
+def _located_name(text: str, part, rules: MentionRules, lexicon, sent: Sentence, taken: _Spans):
     """ "Sino-German Mobility Research Centre in Munich": a body's name, then the place it is in."""
     for k in range(len(part) - 2, 0, -1):
         if part[k][0] not in ("in", "at"):
@@ -385,11 +419,17 @@ def _located_name(text: str, part, rules: MentionRules, sent: Sentence, taken: _
         left, right = part[:k], part[k + 1:]
         cls = _head_class([t[0] for t in left], rules)
         words = [t[0] for t in right]
-        if cls not in ("Organization", "GovernmentBody", "Event") or len(left) < 2 or not 1 <= len(words) <= 2 \
+        if cls not in ("Organization", "GovernmentBody", "Event", "Policy") or len(left) < 2 or not 1 <= len(words) <= 2 \
                 or not all(_NAME_TOKEN.match(w) and w.lower() not in rules.heads and w not in rules.not_name_start for w in words):
             return None
+        country = lexicon.country_of_adjective(left[0][0]) if cls != "Policy" else None  # "German ... Centre in Munich"
+        if cls != "Policy" and _foreign_body_in(part, rules, lexicon, taken):  # "German Embassy in Beijing": one name
+            name = text[part[0][1]:part[-1][2]]
+            return [Mention(part[0][1], part[-1][2], name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index,
+                            country=country)]
         name, place = text[left[0][1]:left[-1][2]], text[right[0][1]:right[-1][2]]
-        found = [Mention(left[0][1], left[-1][2], name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index)]
+        found = [Mention(left[0][1], left[-1][2], name, cls, name_key(name), name, f"name.{cls.lower()}.v1", sent.index,
+                         country=country)]
         if taken.free(right[0][1], right[-1][2]):  # a place the lexicon knows stays the lexicon's
             found.append(Mention(right[0][1], right[-1][2], place, "Place", name_key(place), place, "place.in.v1", sent.index))
         return found
@@ -488,7 +528,8 @@ _COUNTERPART = re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:([A-Z][a-z]+)\s+)
 def _apposed_person(rules: MentionRules) -> re.Pattern:
     nouns = "|".join(sorted(map(re.escape, rules.person_nouns), key=len, reverse=True))
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
-    return re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})"
+    # ("Clas Neumann is a board member of ...": or after "is")
+    return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been))\s+(?:a|an|the)\s+(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})"
                       rf"(?:\s+(?:at|with|from|of)\s+{body})?)")
 
 
@@ -530,7 +571,8 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
                 yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.counterpart.v1",
                               sent.index, country=country)
-    if (", a" in sent.text or ", the " in sent.text) and not rules.person_nouns.isdisjoint(words):
+    if (", a" in sent.text or ", the " in sent.text or " is " in sent.text or " was " in sent.text or " has been " in sent.text) \
+            and not rules.person_nouns.isdisjoint(words):
         # "Li Wei, a senior researcher at ...", "Anna Roth, the German consul"
         for match in _apposed_person(rules).finditer(text, sent.start, sent.end):
             name = match.group(1)
@@ -680,6 +722,31 @@ def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans
             if word in rules.not_name_start:
                 break
             yield Mention(start, start + len(word), word, "Place", name_key(word), word, "place.list.v1", sent.index)
+
+
+@cache
+def _org_list_pattern(rules: MentionRules) -> re.Pattern:
+    nouns = "|".join(map(re.escape, rules.org_lists))
+    return re.compile(rf"\b(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+)?(?:{nouns})\s+(?:such as|including|like)\s+"
+                      rf"((?:[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,3}}(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)?)+)")
+
+
+def _org_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
+    """Hearst lists: "German utilities such as EnBW and RWE" names organisations of the adjective's country."""
+    if rules.org_lists.isdisjoint(words):
+        return
+    for match in _org_list_pattern(rules).finditer(text, sent.start, sent.end):
+        country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
+        for item in _LIST_ITEM.finditer(match.group(2)):
+            start = match.start(2) + item.start()
+            name = item.group(0)
+            if name.split()[0] in rules.not_name_start:
+                break
+            yield Mention(start, start + len(name), name, "Organization", name_key(name), name, "org.list.v1", sent.index,
+                          country=country)
+
+
+_LIST_ITEM = re.compile(r"[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){0,3}")
 
 
 def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):

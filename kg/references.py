@@ -320,8 +320,10 @@ def _we_at_bodies(text: str, sentences: list[Sentence], mentions: list[Mention])
     for sent in sentences:
         if sent.speaker and sent.speaker not in bodies:
             for match in _WE_AT.finditer(text, sent.start, sent.end):
-                if match.end() in starts:
-                    bodies[sent.speaker] = starts[match.end()]
+                # the body's mention may hold the article: "We at the chamber" refers back with "the chamber"
+                body = starts.get(match.end()) or starts.get(match.end() - 4 if text.startswith("the ", match.end() - 4) else -1)
+                if body is not None:
+                    bodies[sent.speaker] = body
                     break
     return bodies
 

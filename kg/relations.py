@@ -60,6 +60,7 @@ _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)|set up|built|led|run|held|made|founde
 _PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|last|this)\b")
 # "an executive meeting of the": the object is the meeting, not the body after "of"
 _NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
+_MEETING_OF = re.compile(r"\b(?:meeting|session|round|plenary|sitting)s?\s+of\s+(?:the\s+)?$")  # of a partnership, too
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
 _AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,5}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
@@ -158,8 +159,9 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon, earlier))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
+        fronted = {f[5] for f in found if ".fronted." in f[3]}
         for pos in {f[5] for f in found}:
-            modality[pos] = _modality(doc.text, sent, pos, cues)
+            modality[pos] = _modality(doc.text, sent, pos, cues, pos in fronted)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
         earlier.extend(m for m in entities if m.cls == "GovernmentBody")
     out.extend(_list_goal_relations(sentences, mentions, mention_rules))
@@ -451,7 +453,8 @@ def _after(text: str, groups, pos: int, limit: int):
                 # agreement's commitments": an unnamed part of a policy stands for the policy
                 owned_name = next((g for g in groups if g[0].start == owned.end()), None)
                 return owned_name or (group if all(m.cls == "Policy" for m in group) else None)
-            if _NOUN_OF.search(gap) and all(m.cls in ACTOR_CLASSES for m in group):
+            if _NOUN_OF.search(gap) and (all(m.cls in ACTOR_CLASSES for m in group) or (
+                    _MEETING_OF.search(gap) and all(m.cls != "Event" for m in group))):
                 return None  # "presided over a meeting of the State Council": the meeting is the object
             if _WITH_AT_END.search(gap):
                 return None  # "opened a help desk with the Ministry": the desk is the object, the Ministry a partner
@@ -466,6 +469,14 @@ def _working_together(group: list[Mention], partners: list[Mention]):
         for b in partners:
             if a.cls in ACTOR_CLASSES and b.cls in ACTOR_CLASSES and a.key != b.key:
                 yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
+
+
+def _together_mid_clause(text: str, groups, clause: int, pos: int, end: int):
+    """ "A ... together with B" inside a clause: B works with the actors named last before it in the clause."""
+    before = [g for g in groups if clause <= g[0].start and g[-1].end <= pos and any(m.cls in ACTOR_CLASSES for m in g)]
+    partner = _after(text, groups, end, 0)
+    if before and partner:
+        yield from _working_together([m for m in before[-1] if m.cls in ACTOR_CLASSES], partner)
 
 
 def _titled_agent(text: str, groups, pos: int):
@@ -625,6 +636,8 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     elif rule.voice == "fronted":
         clause = max(sent.start, text.rfind(",", sent.start, pos) + 1, text.rfind(":", sent.start, pos) + 1)
         if len(text[clause:pos].split()) > 1:
+            if p == "cooperatesWith":  # "commissioned A to run it together with B": B works with A
+                yield from _together_mid_clause(text, groups, clause, pos, end)
             return  # "under the guidance of" fronts a clause; mid-clause it is the "under" rule's
         group = _after(text, groups, end, 0)
         if group:
@@ -857,7 +870,7 @@ def _country_relations(doc: Document, sentences: list[Sentence], mentions: list[
     return out
 
 
-def _modality(text: str, sent: Sentence, pos: int, cues: ModalityCues) -> str | None:
+def _modality(text: str, sent: Sentence, pos: int, cues: ModalityCues, fronted: bool = False) -> str | None:
     before = text[sent.start:pos]
     clause = _CLAUSE_SPLIT.split(before)[-1] if before else ""
     if cues.condition.search(before) and cues.consequence.search(before):
@@ -866,5 +879,14 @@ def _modality(text: str, sent: Sentence, pos: int, cues: ModalityCues) -> str | 
         return "negated"
     if cues.planned.search(clause[-60:]):
         return "planned"
+    opening = clause.strip()
+    if fronted and (not opening or opening == f"{sent.speaker}:"):
+        # "Together with B, we will publish ...": a fronted phrase; the main clause's verb tells
+        comma = text.find(",", pos, sent.end)
+        main = text[comma + 1:comma + 41] if comma >= 0 else ""
+        if cues.negated.search(main):
+            return "negated"
+        if cues.planned.search(main):
+            return "planned"
     return None
 

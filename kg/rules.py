@@ -39,6 +39,7 @@ class MentionRules:
     title_bodies: dict[str, str]
     quoted_policy_nouns: frozenset[str]
     place_lists: frozenset[str]
+    org_lists: frozenset[str]
     supranational: tuple[str, ...]  # name openings of bodies above or across nations
     policy_np: re.Pattern
     event_np: re.Pattern  # group 1: a lowercase event after its round ("the fifth round of ...")
@@ -135,6 +136,7 @@ def mention_rules() -> MentionRules:
         title_bodies=dict(data.get("title_bodies", {})),
         quoted_policy_nouns=frozenset(_words(data, "quoted_policy_nouns")),
         place_lists=frozenset(_words(data, "place_lists")),
+        org_lists=frozenset(_words(data, "org_lists")),
         supranational=tuple(_words(data, "supranational")),
         described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})"
                                  r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
