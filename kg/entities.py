@@ -124,8 +124,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
-    for finder in (_people, _org_lists, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _policy_phrases,
-                   _event_phrases, _described_orgs, _speaker):
+    for finder in (_people, _org_lists, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _place_appositions,
+                   _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
             if mention.title and [(m.cls, m.start, m.end, m.title) for m in inner] == [("Person", mention.start, mention.end, None)]:
@@ -517,6 +517,7 @@ _NARROWED = re.compile(r"\s+(?:for|on)\s+(?:the\s+)?[A-Z]")
 _QUANTITY_OF = re.compile(r"(?:number|lot|series|batch|set) of\b")  # "a number of X" names no policy
 
 
+_DATE_TAIL = re.compile(r"\s+(?:on|in|at|last|this|next)\s+(?:" + "|".join(w.capitalize() for w in (*MONTHS, *WEEKDAYS)) + r")\b.*$", re.S)
 _OF_NAME = re.compile(r" of ([A-Z][\w-]+)")
 _SUBNATIONAL = frozenset(["State", "Provincial", "Municipal", "Regional", "County", "District", "Prefectural"])
 _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
@@ -529,7 +530,8 @@ def _apposed_person(rules: MentionRules) -> re.Pattern:
     nouns = "|".join(sorted(map(re.escape, rules.person_nouns), key=len, reverse=True))
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     # ("Clas Neumann is a board member of ...": or after "is")
-    return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been))\s+(?:a|an|the)\s+(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})"
+    # ("By Katja Hoffmann, senior analyst at ...": a byline's post has no article)
+    return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been))\s+(?P<article>(?:a|an|the)\s+)?(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})\b"
                       rf"(?:\s+(?:at|with|from|of)\s+{body})?)")
 
 
@@ -571,15 +573,19 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
                 yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.counterpart.v1",
                               sent.index, country=country)
-    if (", a" in sent.text or ", the " in sent.text or " is " in sent.text or " was " in sent.text or " has been " in sent.text) \
-            and not rules.person_nouns.isdisjoint(words):
+    if not rules.person_nouns.isdisjoint(words):
         # "Li Wei, a senior researcher at ...", "Anna Roth, the German consul"
         for match in _apposed_person(rules).finditer(text, sent.start, sent.end):
-            name = match.group(1)
-            if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(1), match.end(1)):
-                country = lexicon.country_of_adjective(match.group(2)) if match.group(2) else None
-                post = match.group(3) if " " in match.group(3) else None  # "senior researcher at the X": a post there
-                yield Mention(match.start(1), match.end(1), name, "Person", name_key(name), name, "person.apposition.v1",
+            name, start = match.group(1), match.start(1)
+            first, _, rest = name.partition(" ")
+            if first in rules.not_name_start and " " in rest:  # "By Katja Hoffmann, senior analyst": the name after "By"
+                name, start = rest, start + len(first) + 1
+            if not match.group("article") and not _BYLINE.search(text, max(sent.start, start - 4), start):
+                continue  # without an article only a byline's post: "Zhao Lifeng, head of ..." is the post rule's
+            if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(start, start + len(name)):
+                country = lexicon.country_of_adjective(match.group(3)) if match.group(3) else None
+                post = match.group(4) if " " in match.group(4) else None  # "senior researcher at the X": a post there
+                yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.apposition.v1",
                               sent.index, title=post, country=country)
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
@@ -711,6 +717,21 @@ def _place_governments(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                           sent.index, country=lexicon.country_of_adjective(match.group(1)))
 
 
+_BYLINE = re.compile(r"\b[Bb]y\s+$")
+_PLACE_APPOSITION = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:district|city|town|county|"
+                               r"village|suburb|province|region|municipality|prefecture)\s+(?:of|in|near)\s+[A-Z]")
+
+
+def _place_appositions(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
+    """ "Anting, a district of Shanghai": a place, in the place after it."""
+    if "," not in sent.text:
+        return
+    for match in _PLACE_APPOSITION.finditer(text, sent.start, sent.end):
+        name = match.group(1)
+        if name.split()[0] not in rules.not_name_start:
+            yield Mention(match.start(1), match.end(1), name, "Place", name_key(name), name, "place.apposition.v1", sent.index)
+
+
 def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """Hearst lists: "cities such as A, B and C" names places."""
     if rules.place_lists.isdisjoint(words):
@@ -755,7 +776,7 @@ def _policy_phrases(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
     if rules.policy_nouns is not None and rules.policy_nouns.isdisjoint(words):
         return
     for match in rules.policy_np.finditer(text, sent.start, sent.end):
-        phrase = match.group(1)
+        phrase = _DATE_TAIL.sub("", match.group(1))  # "... on green hydrogen on Tuesday": the date is no part of it
         start = match.start(1)
         end = start + len(phrase.rstrip())
         if not taken.free(start, end) or len(phrase.split()) < 2 or _QUANTITY_OF.match(phrase) and "series" not in phrase:
@@ -919,7 +940,9 @@ def _goal_concept(span: str, rules: MentionRules):
         phrase = " ".join(w.group(0) for w in core).lower()
     if len(core) == 1 or not any(c.isalpha() for c in phrase):
         return None  # a lone unknown adjective is no goal on its own
-    return "goal:" + name_key(phrase), phrase, None, (s, e)
+    # the label keeps the text's commas ("exports of A, B and C"); the key does not, so both spellings are one goal
+    label = _SPACES.sub(" ", span[core[0].start():core[-1].end()]).lower()
+    return "goal:" + name_key(phrase), label, None, (s, e)
 
 
 def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -37,7 +37,8 @@ def load_gold(path: Path) -> Gold:
     """Read and check a gold YAML file.
 
     Raises:
-        InputError: the file is missing, not YAML, or refers to unknown entity ids.
+        InputError: the file is missing, not YAML, has an entity with unknown fields (an unquoted comma in a
+            label), or refers to unknown entity ids.
     """
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
@@ -47,6 +48,11 @@ def load_gold(path: Path) -> Gold:
         raise InputError(f"Gold file {path}: expected 'document', 'entities' and 'relations'.")
     entities = data.get("entities") or {}
     relations = data.get("relations") or []
+    for gid, entity in entities.items():
+        unknown = set(entity or {}) - {"label", "class", "aliases"} if isinstance(entity, dict) else {"(not a mapping)"}
+        if unknown or not isinstance(entity.get("label"), str):
+            raise InputError(f"Gold file {path}, entity '{gid}': unexpected fields {sorted(unknown)} or no label. "
+                             "Quote a label that holds a comma: {label: \"A, B and C\", ...}.")
     for n, rel in enumerate(relations, 1):
         for side in ("s", "o"):
             if rel.get(side) not in entities:

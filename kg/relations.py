@@ -60,6 +60,7 @@ _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)|set up|built|led|run|held|made|founde
 _PREPOSITION_AFTER = re.compile(r"\s+(?:in|on|at|under|with|since|during|from|last|this)\b")
 # "an executive meeting of the": the object is the meeting, not the body after "of"
 _NOUN_OF = re.compile(r"\b[a-z][a-z-]+\s+of\s+(?:the\s+)?$")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|with|from|of|at|for|to|by|on)\s+(?:the\s+)?$")
 _MEETING_OF = re.compile(r"\b(?:meeting|session|round|plenary|sitting)s?\s+of\s+(?:the\s+)?$")  # of a partnership, too
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
@@ -120,6 +121,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     gates = _gate_index(rules)
     cues = modality_cues()
     earlier: list[Mention] = []  # the bodies of the sentences before, for a post that names one
+    fronted_rules = {r.id for r in rules if r.voice == "fronted"}  # their verb comes after the fronted phrase
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if sent.language == "zh":
@@ -159,7 +161,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon, earlier))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
-        fronted = {f[5] for f in found if ".fronted." in f[3]}
+        fronted = {f[5] for f in found if f[3] in fronted_rules}
         for pos in {f[5] for f in found}:
             modality[pos] = _modality(doc.text, sent, pos, cues, pos in fronted)
         out.extend(_emit(doc, sent, [(*f, modality[f[5]]) for f in found], by_clause=True))
@@ -471,12 +473,18 @@ def _working_together(group: list[Mention], partners: list[Mention]):
                 yield a, b, 0.7, ("cooperatesWith", "cooperates.together.v1")
 
 
+def _actors_before(groups, clause: int, pos: int) -> list[Mention]:
+    """The actors of the last group between ``clause`` and ``pos`` that holds any."""
+    before = [g for g in groups if clause <= g[0].start and g[-1].end <= pos and any(m.cls in ACTOR_CLASSES for m in g)]
+    return [m for m in before[-1] if m.cls in ACTOR_CLASSES] if before else []
+
+
 def _together_mid_clause(text: str, groups, clause: int, pos: int, end: int):
     """ "A ... together with B" inside a clause: B works with the actors named last before it in the clause."""
-    before = [g for g in groups if clause <= g[0].start and g[-1].end <= pos and any(m.cls in ACTOR_CLASSES for m in g)]
+    actors = _actors_before(groups, clause, pos)
     partner = _after(text, groups, end, 0)
-    if before and partner:
-        yield from _working_together([m for m in before[-1] if m.cls in ACTOR_CLASSES], partner)
+    if actors and partner:
+        yield from _working_together(actors, partner)
 
 
 def _titled_agent(text: str, groups, pos: int):
@@ -631,13 +639,25 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     elif rule.voice == "coordinated":
         by = _BY_AGENT.match(text[end:end + 40])  # "negotiated by A and B": the agents after "by"
         subject = _agents_after(text, groups, end + by.end()) if by else _before(text, groups, pos, rule.max_gap, sent.start)
+        if subject and not by and _PREPOSITION_BEFORE.search(text, max(sent.start, subject[0].start - 12), subject[0].start):
+            return  # "exchanges with the industry in A, B and C to strengthen cooperation": no subject
         if subject and len(subject) >= 2:
             yield from _symmetric(subject, p, rule.confidence)
     elif rule.voice == "fronted":
+        around = next((g for g in groups if g[0].end <= pos and g[-1].start >= end
+                       and "," in text[max(m.end for m in g if m.end <= pos):pos]), None) if p == "cooperatesWith" else None
+        if around:  # "A, together with B and C, issued ...": one group of agents; A works with B and C
+            yield from _working_together([m for m in around if m.end <= pos], [m for m in around if m.start >= end])
+            return
         clause = max(sent.start, text.rfind(",", sent.start, pos) + 1, text.rfind(":", sent.start, pos) + 1)
         if len(text[clause:pos].split()) > 1:
             if p == "cooperatesWith":  # "commissioned A to run it together with B": B works with A
                 yield from _together_mid_clause(text, groups, clause, pos, end)
+            elif p == "implements":  # "A will pilot faster clearance under the plan": A implements it
+                actors = _actors_before(groups, clause, pos)
+                policies = _after(text, groups, end, 1)
+                if actors and policies:
+                    yield from _pairs(actors, policies, p, rule.confidence * 0.9)
             return  # "under the guidance of" fronts a clause; mid-clause it is the "under" rule's
         group = _after(text, groups, end, 0)
         if group:

@@ -132,6 +132,19 @@ def test_seed_meets_issue_thresholds():
     assert report.relations.f1 >= 0.5
 
 
+def test_a_gold_label_with_an_unquoted_comma_is_refused(tmp_path):
+    """YAML reads {label: A, B and C} as a label "A" and a stray key: the gold file is refused, not misread."""
+    from kg.errors import InputError
+    from kg.evaluate import load_gold
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("document: x.md\nentities:\n  g: {label: exports of cars, ships and trains, class: Goal}\nrelations: []\n")
+    with pytest.raises(InputError, match="Quote a label"):
+        load_gold(bad)
+    bad.write_text("document: x.md\nentities:\n  g: {label: \"exports of cars, ships and trains\", class: Goal}\nrelations: []\n")
+    assert load_gold(bad).entities["g"]["label"] == "exports of cars, ships and trains"
+
+
 @pytest.mark.bad_input(21)
 def test_a_second_run_on_the_same_output_fails_fast(tmp_path):
     import fcntl
