@@ -138,7 +138,7 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
             explicit = finder in (_quoted_titles, _described_orgs) and \
                 all(m.end - m.start < mention.end - mention.start for m in inner)
             if finder in (_capitalised_names, _place_governments, _quoted_titles, _described_orgs) and inner and all(
-                    m.cls in ("Country", "Place") or _acronym_modifier(m, text, rules) or (m.cls == "Policy" and (
+                    m.cls in ("Country", "Place") or _acronym_modifier(m, text, rules) or _trailing_acronym(m, text) or (m.cls == "Policy" and (
                         m.start > mention.start or explicit or _NARROWED.match(text, m.end, mention.end)))
                     or (finder is _described_orgs and explicit) for m in inner):
                 # "Guidelines for ... of China's ...": the longer name wins, the country stays as its country;
@@ -176,6 +176,11 @@ class _Spans:
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
+
+    def free_but_places(self, start: int, end: int) -> bool:
+        """No mention overlaps the span but places and countries inside it ("Bayern Innovativ")."""
+        return all(m.cls in ("Place", "Country") and start <= m.start and m.end <= end
+                   for m in self.mentions if m.start < end and m.end > start)
 
     def inside(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
@@ -274,18 +279,29 @@ def _known_acronym(m: Mention) -> bool:
     return m.cls == "Organization" and m.source == "lexicon" and m.text.isupper()
 
 
-_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")
+_TO_THE = re.compile(r"[A-Z][\w-]* (?:to|in) the $")
+
+
+def _trailing_acronym(m: Mention, text: str) -> bool:
+    """A known body's acronym that ends a longer name ("China Chamber of Commerce to the EU"): the name's."""
+    return _known_acronym(m) and _TO_THE.search(text, max(0, m.start - 40), m.start) is not None
+
+
+_NEXT_WORDS = re.compile(r"(?: [A-Z][a-z]+){1,4}\b")
 
 
 def _acronym_modifier(m: Mention, text: str, rules: MentionRules) -> bool:
     """A known body's acronym that opens a longer name ("EU Chamber of Commerce in China"), or its full name
-    before a head word ("European Union Chamber of Commerce in China"): the longer name's."""
-    if m.cls != "Organization" or m.source != "lexicon" or text[m.end:m.end + 1] != " " or not text[m.end + 1:m.end + 2].isupper():
+    before a few capitalised words ending in a head ("European Union Chamber of Commerce", "State Council
+    Information Office"): the longer name's."""
+    if m.cls not in ("Organization", "GovernmentBody") or m.source != "lexicon" or text[m.end:m.end + 1] != " " \
+            or not text[m.end + 1:m.end + 2].isupper():
         return False
-    if m.text.isupper():
+    if m.text.isupper() and m.cls == "Organization":
         return True
-    word = _NEXT_WORD.match(text, m.end)
-    return word is not None and rules.heads.get(word.group(1).lower()) in ("Organization", "GovernmentBody")
+    words = _NEXT_WORDS.match(text, m.end)
+    return words is not None and any(rules.heads.get(w.lower()) in ("Organization", "GovernmentBody")
+                                     for w in words.group(0).split())
 
 
 def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -300,7 +316,7 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
             for k in range(max(bisect.bisect_right(starts, m.start) - 1, 0), bisect.bisect_left(starts, m.end)):
                 tok = tokens[k]
                 if tok[2] > m.start and (m.cls not in ("Country", "Place", "Policy") or tok[1] < m.start or tok[2] > m.end) \
-                        and not _acronym_modifier(m, text, rules):
+                        and not _acronym_modifier(m, text, rules) and not _trailing_acronym(m, text):
                     blocked.add(k)
     connectors, capitalised = rules.connectors, _CAP.match
     for k, tok in enumerate(tokens):
@@ -350,9 +366,12 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 if place:
                     yield from place
                     continue
+            start, end = part[0][1], part[-1][2]
+            speech = _SPEECH.match(text, end, sent.end) if len(words) > 1 else None
+            if speech:  # "her State of the Union address": a speech is an event, its noun part of the name
+                cls, end = "Event", speech.end()
             if cls is None or (len(words) == 1 and cls != "Place"):
                 continue
-            start, end = part[0][1], part[-1][2]
             if cls == "Policy":
                 suffix = _YEAR_SUFFIX.match(text, end, sent.end)
                 if suffix:
@@ -507,8 +526,10 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
 
 
 _NAME_WORD = rf"[{_UP}][{_LOW}]+(?:-[a-z{_UP}][{_LOW}]+)?"
-_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}"
+_PARTICLES = ("von der", "van der", "von", "van", "de", "der", "da", "di", "du", "zu")  # "Ursula von der Leyen"
+_NAME = rf"{_NAME_WORD}(?: (?:{'|'.join(_PARTICLES)}) {_NAME_WORD}| {_NAME_WORD}){{1,2}}"
 _NAME_RE = re.compile(_NAME)
+_PARTICLE_WORDS = frozenset(w for p in _PARTICLES for w in p.split())
 _NON_SPACE = re.compile(r"\S+")
 _CAPITALISED_WORD = re.compile(r"[A-Z][\w-]+")
 _TOPIC_BEFORE = re.compile(r"\b(?:for|on|about|with|to)\s+(?:the\s+)?$")  # a place after these is a topic
@@ -604,6 +625,8 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             country = lexicon.country_of_adjective(adjective.group(1)) if adjective else None
             if pattern is after:  # "<place>'s Minister", "Vice Governor of <place>": the place's country
                 country = _country_of_place(match.group(2), lexicon) or _country_of_place(_post_tail(post), lexicon)
+            elif country is None and (owner := _PLACE_OWNER.search(text, max(sent.start, match.start() - 40), match.start())):
+                country = _country_of_place(owner.group(1), lexicon)  # "North Rhine-Westphalia's Minister of ... A"
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
                           sent.index, title=post, country=country)
 
@@ -652,8 +675,9 @@ def _posts_before_names(text, sent, rules: MentionRules, lexicon):
             if k - size < 1 or not _plausible_name(name, rules, lexicon) or not body_of_title(post, [], rules, lexicon):
                 continue
             start = name_words[0][1]
+            owner = _PLACE_OWNER.search(text, max(sent.start, match.start() - 40), match.start())
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1", sent.index,
-                          title=post)
+                          title=post, country=_country_of_place(owner.group(1), lexicon) if owner else None)
             pos = start + len(name)
             break
 
@@ -673,7 +697,8 @@ def _plausible_name(name: str, rules: MentionRules, lexicon: Lexicon, surname_fi
     # unless the structure says it is a name ("He Lifeng:" opening a turn, "He Lifeng, Chairman of")
     first_ok = words[0] not in rules.not_name_start or (surname_first and words[0] in _PRONOUN_SURNAMES)
     return first_ok and all(
-        _NAME_TOKEN.match(w) and w.lower() not in rules.heads and not lexicon.country_of_adjective(w) for w in words)
+        _NAME_TOKEN.match(w) and w.lower() not in rules.heads and not lexicon.country_of_adjective(w)
+        for w in words if w not in _PARTICLE_WORDS)
 
 
 def _speaker(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -717,6 +742,8 @@ def _place_governments(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                           sent.index, country=lexicon.country_of_adjective(match.group(1)))
 
 
+_PLACE_OWNER = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+){0,2})['’]s\s+$")
+_SPEECH = re.compile(r" (?:address|speech|keynote speech|keynote|lecture)\b")
 _BYLINE = re.compile(r"\b[Bb]y\s+$")
 _PLACE_APPOSITION = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:district|city|town|county|"
                                r"village|suburb|province|region|municipality|prefecture)\s+(?:of|in|near)\s+[A-Z]")
@@ -816,7 +843,7 @@ def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
         tokens = _strip_start([(w, 0, 0) for w in match.group("name").split()], rules)
         name = " ".join(t[0] for t in tokens)
         start, end = match.end("name") - len(name), match.end("name")
-        if not name or text[start:end] != name or not taken.free(start, end):
+        if not name or text[start:end] != name or not taken.free_but_places(start, end):
             continue
         if match.group("rel") and len(tokens) < 2:
             continue  # a one-word name before "which builds" may be a town: only an apposition names it a company

@@ -175,6 +175,11 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
                         and m.cls not in ("Goal", "Country", "Person")
                         and _word_starts_with(m.name, stem) and (head in rules.heads or m.cls == cls)]
         if not previous:
+            # "Jin Zhuanglong, Minister of Industry and ..., said the ministry will ...": the body a post names
+            posts = [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 6
+                     and m.name in bodies and _word_starts_with(bodies[m.name].name, stem)]
+            previous = posts[-1:]
+        if not previous:
             continue
         # the salient one: the latest that opened its sentence (a subject), else the latest that stands
         # in no relative clause ("issued X, which supports the national Y. The plan ...": X)
@@ -419,6 +424,7 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
 
 
 _ITS = re.compile(r"Its\b(?= [a-z-]+(?: [a-z-]+)?, [A-Z])")  # "Its chairman, Name, said": the previous subject's
+_HE = re.compile(r"(He|She)\b(?= (?:also |then |later |has |had |have |will |would )?[a-z]+ed\b| (?:met|led|said|told|spoke|signed|visited|held|took|saw|went|made)\b)")  # not the surname "He"
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
 
@@ -456,6 +462,15 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
                                m.sentence, zh=m.zh, country=m.country))
     for k, sent in enumerate(sentences):
         if k == 0 or sent.language == "zh":
+            continue
+        he = _HE.match(text, sent.start)
+        if he:  # "Minister A led a delegation to X. He met ...": the person who opened the sentence before
+            previous = sorted(by_sentence.get(sentences[k - 1].index, []), key=lambda m: m.start)
+            person = next((m for m in previous if m.cls == "Person"), None)
+            if person is not None and len(text[sentences[k - 1].start:person.start].split()) <= 10 and \
+                    all(m.cls in ("Place", "Country") or m.start >= person.start for m in previous):
+                out.append(Mention(he.start(1), he.end(1), he.group(1), "Person", person.key, person.name,
+                                   "coref.pronoun.v1", sent.index, zh=person.zh, country=person.country))
             continue
         match = _IT.match(text[sent.start:sent.end]) or (
             sent.speaker and _IT.match(text[sent.start:sent.end], len(sent.speaker) + 2)) or _ITS.match(text, sent.start)

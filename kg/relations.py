@@ -83,6 +83,7 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since
                           r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;"
                           # "... were drafted by A and take effect on May 1": the date is when they take effect
                           r"|\s+and\s+(?:will\s+)?(?:take|takes|took|come|comes|came|enter|enters|entered)\s+(?:effect|into force)\b")
+_REPORTED_THAT = re.compile(r"\b(?:said|says|told|announced|stated|noted|added)\b[^.;]{0,120}?\bthat\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
 _ASIDE = re.compile(r",\s*(?:(?:which|who|whose|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
 _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|relations|dialogue|exchanges|ties)\b", re.I)
@@ -159,6 +160,7 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
             found.extend(_listed_members(doc.text, sent, groups))
         found.extend(_goal_relations(doc.text, ms, mention_rules))
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon, earlier))
+        found.extend(_own_events(doc.text, entities))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         fronted = {f[5] for f in found if f[3] in fronted_rules}
@@ -319,8 +321,11 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
                 next_clause[pos] = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
             later = next_clause[pos]
             inside = next(((a, b) for a, b in asides if a <= pos < b and doc.text[b - 1] == ","), None)  # a closed aside
+            # "X said on Thursday that the ministry will issue ...": the date is the saying's, not the fact's
+            reported = _REPORTED_THAT.search(doc.text, sent.start, pos)
             usable = [d for d in dates if not any(a <= d.start and d.end <= b and not a <= pos < b for a, b in asides)
                       and not (later and d.start >= later.start())
+                      and not (reported and d.end <= reported.end())
                       and (inside is None or inside[0] <= d.start < inside[1])]  # a fact in an aside: its dates
             date = nearest_date(usable, pos, around(_trigger_end(doc.text, pos)) if around else None,
                                 ahead=modality == "planned") if usable else None
@@ -724,6 +729,18 @@ def _sub_units(text: str, entities: list[Mention]):
             yield b.key, "partOf", a.key, "partof.of.v1", 0.75, b.start
 
 
+_HIS_HER = re.compile(r"\b(?:his|her)\s+(?:\w+\s+)?$")
+
+
+def _own_events(text: str, entities: list[Mention]):
+    """ "announced by <person> in her State of the Union address": the person took part in the event."""
+    for k, event in enumerate(entities):
+        if event.cls == "Event" and _HIS_HER.search(text, max(0, event.start - 24), event.start):
+            person = next((m for m in reversed(entities[:k]) if m.cls == "Person"), None)
+            if person is not None:
+                yield person.key, "participatedIn", event.key, "participated.possessive.v1", 0.7, event.start
+
+
 def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rules: MentionRules, lexicon: Lexicon,
                      earlier: list[Mention]):
     """ "<person>, Minister of X" and "X President <person>": the person leads X; "<person>, State
@@ -735,6 +752,9 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
         if body is None:
             continue
         key, rank = body
+        entry = lexicon.entries.get(key[4:]) if key.startswith("lex:") else None
+        if person.country and entry is not None and entry.country and entry.country != person.country:
+            continue  # "Hesse's Minister of Transport": not the ministry of another country the lexicon knows
         if rank != "staff":
             yield person.key, "leads", key, rule, 0.75 if rank == "deputy" else 0.85, person.start
             continue

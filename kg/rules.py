@@ -109,9 +109,11 @@ def mention_rules() -> MentionRules:
     det = r"(?:the |a |an |its |their |our )?"
     goal_cue = r"\b(?:" + "|".join(_words(data, "goal_cues") + _words(data, "weak_goal_cues")) + r")\s+"
     modal = r"(?:will|shall|would|can|may|must|also)\b"  # "... on test standards and will exchange": a second verb
+    # "... on humanoid robots later this year": a time after the topic is no part of it
+    time = r"(?:later|this|next|last|soon|early|before|after|within|during|from|since|until|each|every|today|tomorrow|yesterday)\b"
     policy_np = re.compile(
         rf"\b(?:{verbs})\s+(?:\w+ly\s+)?{det}((?!(?:and|or|to|that|which|a|the)\b|{gerund})(?:(?!(?:the|a|an)\b)[a-z][\w&-]*\s+){{0,7}}?(?P<noun>{policy_nouns})"
-        rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b|{modal}))?(?!to\b|in\b|which\b|that\b|with\b|by\b|and\s+{modal})[A-Za-z][\w&-]*){{0,3}})?)\b"
+        rf"(?:\s+(?:for|on|of)\s+(?:[A-Za-z][\w&-]*)(?:\s+(?:and\s+(?!to\b|{modal}))?(?!to\b|{time}|in\b(?!\s+(?!(?:the|a|an|this|that|its|their)\b)[a-z])|which\b|that\b|with\b|by\b|and\s+{modal})[A-Za-z][\w&-]*){{0,3}})?)\b"
     )
     goals: dict[str, tuple[str, str, str | None]] = {}
     gdata = _read("goals.yaml")
@@ -141,7 +143,7 @@ def mention_rules() -> MentionRules:
         described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})"
                                  r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
         described_org_after=re.compile(
-            r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of)\s+(?:the\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
+            r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of|the\s+[a-z]+['’]s)\s+(?:the\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
             rf"(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})s?\b"
             rf"|(?P<rel>which|that)\s+(?:{'|'.join(map(re.escape, org_verbs))})\b)"),
         org_noun_words=frozenset(n.split()[0] for n in org_nouns),
