@@ -52,7 +52,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("rel_season", re.compile(rf"({at_word_start(*_RELATIVE)}) ([Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\b")),
     ("month_shift", re.compile(rf"({at_word_start(*_RELATIVE)}) month\b")),
     ("week_shift", re.compile(rf"({at_word_start(*_RELATIVE)}) week\b")),
-    ("rel_year", re.compile(rf"{_REL_YEAR_AT}\b")),
+    ("rel_year", re.compile(rf"{_REL_YEAR_AT}\b(?!['’]s\b)")),  # not "this year's fair": that names the fair
     ("m_only", re.compile(rf"{at_word_start(*_PREPS)} {_MONTH}(?![\w-]|,? \d)")),
     ("weekday", re.compile(r"\b(?i:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("year", re.compile(rf"{at_word_start(*_PREPS, '[Oo]f', '[Bb]efore', '[Aa]fter')} {_YEAR}\b(?![-–/]\d)")),

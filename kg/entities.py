@@ -377,8 +377,12 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                 if suffix:
                     end = suffix.end()
             name = text[start:end]
-            # "German Electrical ... Association": a country adjective opening the name gives its country
+            # "German Electrical ... Association": a country adjective opening the name gives its country, as does
+            # one after "of" ("Association of German Chambers of Commerce")
             country = lexicon.country_of_adjective(words[0]) if cls not in ("Place", "Policy") else None
+            if country is None and cls in ("Organization", "GovernmentBody"):
+                country = next((lexicon.country_of_adjective(b) for a, b in zip(words, words[1:], strict=False) if a == "of"
+                                and lexicon.country_of_adjective(b)), None)
             if owner is not None and cls != "Place":
                 country = country or owner.key[4:]
             elif cls != "Place" and (body := _possessor(text, start, taken)) is not None:
@@ -552,12 +556,12 @@ def _apposed_person(rules: MentionRules) -> re.Pattern:
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     # ("Clas Neumann is a board member of ...": or after "is")
     # ("By Katja Hoffmann, senior analyst at ...": a byline's post has no article)
-    return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been))\s+(?P<article>(?:a|an|the)\s+)?(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})\b"
+    return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been)(?:\s+also)?)\s+(?P<article>(?:a|an|the)\s+)?(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})\b"
                       rf"(?:\s+(?:at|with|from|of)\s+{body})?)")
 
 
 @cache
-def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     title = rules.titles.pattern
     body = r"(?:the )?[A-Z][\w&'’-]*(?: (?:and|of|for|the|&) [A-Z][\w&'’-]*| [A-Z][\w&'’-]*)*"
     before = re.compile(rf"\b((?:{title})(?: (?:of|for) {body},)?) ({_NAME})\b(?! [A-Z])")
@@ -570,7 +574,10 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
                        rf"((?:{title})(?: (?:of|for|at) {body})?|(?i:{title}) (?:of|for|at) {body})")
     # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
     owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")
-    return before, before_bare, after, owned
+    # "Maria Schulz was appointed chair of the ...": a post given
+    appointed = re.compile(rf"\b({_NAME}) (?:was|has been|had been|is|will be) (?:appointed|named|elected|made)(?: as)? (?:the )?"
+                           rf"(?:new )?((?i:{title})(?: (?:of|for|at) {body})?)")
+    return before, before_bare, after, owned, appointed
 
 
 @cache
@@ -605,27 +612,37 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
                 continue  # without an article only a byline's post: "Zhao Lifeng, head of ..." is the post rule's
             if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(start, start + len(name)):
                 country = lexicon.country_of_adjective(match.group(3)) if match.group(3) else None
-                post = match.group(4) if " " in match.group(4) else None  # "senior researcher at the X": a post there
+                # "senior researcher at the X": a post there; "the chief executive of X": a post the title list knows
+                post = _capitalised_post(match.group(4), rules) if " " in match.group(4) else None
                 yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.apposition.v1",
                               sent.index, title=post, country=country)
+    if not _SPEAKING_POSTS.isdisjoint(words):  # "Ministry of Commerce spokesperson He Yadong": a post in lower case
+        for match in _POST_NAME.finditer(text, sent.start, sent.end):
+            name = match.group(2)
+            if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(match.start(2), match.end(2)):
+                yield Mention(match.start(2), match.end(2), name, "Person", name_key(name), name, "person.title.v1",
+                              sent.index, title=match.group(1))
     if rules.title_words is not None and rules.title_words.isdisjoint(words):
         return
-    before, before_bare, after, owned = _people_patterns(rules)
+    before, before_bare, after, owned, appointed = _people_patterns(rules)
     yield from _posts_before_names(text, sent, rules, lexicon)
-    for pattern, name_group, title_group in ((after, 1, 3), (before, 2, 1), (before_bare, 2, 1), (owned, 2, 1)):
+    for pattern, name_group, title_group in ((after, 1, 3), (before, 2, 1), (before_bare, 2, 1), (owned, 2, 1), (appointed, 1, 2)):
         for match in pattern.finditer(text, sent.start, sent.end):
             name = match.group(name_group)
             # "He Lifeng, Chairman of ...": before a comma and a post, "He" is a surname
             if not _plausible_name(name, rules, lexicon, surname_first=pattern is after):
                 continue
+            if pattern is not after and pattern is not appointed and _named_before(text, match.start(), sent, rules, lexicon):
+                continue  # "Chen Ming, Minister of New Energy Vehicles, said": the person is named before the post
             post = _capitalised_post(match.group(title_group).rstrip(", "), rules)
             start = match.start(name_group)
             adjective = _WORD_BEFORE.search(text, max(sent.start, match.start() - 24), match.start()) \
-                if pattern is not after else None  # "French President Emile Bonnard": the country's adjective
+                if pattern not in (after, appointed) else None  # "French President Emile Bonnard": the country's adjective
             country = lexicon.country_of_adjective(adjective.group(1)) if adjective else None
             if pattern is after:  # "<place>'s Minister", "Vice Governor of <place>": the place's country
                 country = _country_of_place(match.group(2), lexicon) or _country_of_place(_post_tail(post), lexicon)
-            elif country is None and (owner := _PLACE_OWNER.search(text, max(sent.start, match.start() - 40), match.start())):
+            elif country is None and pattern is not appointed and (
+                    owner := _PLACE_OWNER.search(text, max(sent.start, match.start() - 40), match.start())):
                 country = _country_of_place(owner.group(1), lexicon)  # "North Rhine-Westphalia's Minister of ... A"
             yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.title.v1",
                           sent.index, title=post, country=country)
@@ -665,6 +682,8 @@ def _posts_before_names(text, sent, rules: MentionRules, lexicon):
     pos = sent.start
     while (match := _post_run(rules).search(text, pos, sent.end)) is not None:
         pos = match.end(1)
+        if _named_before(text, match.start(), sent, rules, lexicon):
+            continue  # "Chen Ming, Minister of New Energy Vehicles, said": the person is named before the post
         words = [(w.group(0), match.start(2) + w.start()) for w in _NON_SPACE.finditer(match.group(2))]
         # the name ends the run or stands before "and" (another person may follow)
         ends = [k for k in range(3, len(words) + 1) if k == len(words) or words[k][0] == "and"]
@@ -742,6 +761,16 @@ def _place_governments(text, tokens, sent, rules: MentionRules, lexicon, taken: 
                           sent.index, country=lexicon.country_of_adjective(match.group(1)))
 
 
+_NAMED_BEFORE = re.compile(rf"\b({_NAME}),\s+(?:the\s+)?$")
+
+
+def _named_before(text: str, start: int, sent: Sentence, rules: MentionRules, lexicon: Lexicon) -> bool:
+    """Whether a person's name and a comma stand right before ``start`` ("Chen Ming, Minister of ...")."""
+    named = _NAMED_BEFORE.search(text, max(sent.start, start - 40), start)
+    return named is not None and _plausible_name(named.group(1), rules, lexicon, surname_first=True) and \
+        not any(w in rules.heads for w in named.group(1).lower().split())
+_SPEAKING_POSTS = frozenset(["spokesperson", "spokesman", "spokeswoman"])
+_POST_NAME = re.compile(rf"\b(spokesperson|spokesman|spokeswoman) ({_NAME})\b(?! [A-Z])")
 _PLACE_OWNER = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+){0,2})['’]s\s+$")
 _SPEECH = re.compile(r" (?:address|speech|keynote speech|keynote|lecture)\b")
 _BYLINE = re.compile(r"\b[Bb]y\s+$")

@@ -12,18 +12,23 @@ from .lexicon import Lexicon, tokenize
 from .records import Mention, Sentence
 from .rules import MentionRules, at_word_start
 
-
 # The scans below run over whole documents. Case is written out rather than re.I, which makes a
 # scan several times slower, and the words open with their letter (rules.at_word_start), which
 # makes it three to four times faster again.
+_DAY_OR_MONTH = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|" \
+    r"September|October|November|December)\b"  # "the fair on Sunday" refers back; "the Plan for X" is a name
+
+
 @cache
 def _definite(rules: MentionRules) -> re.Pattern:
     """ "the alliance", "this plan"; a word that makes a short name of a policy may stand before the head
     ("the action plan", "the new guidelines": rules.generic_policy_words)."""
     modifiers = "|".join(sorted(map(re.escape, rules.generic_policy_words), key=len, reverse=True))
     heads = "|".join(sorted(map(re.escape, [*rules.heads, *rules.reference_nouns]), key=len, reverse=True))  # only these refer back
-    return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth")
-                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+[A-Za-z])")
+    # ("this year's fair": a yearly event named earlier)
+    return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth", "[Tt]his year['’]s", "[Ll]ast year['’]s",
+                                    "[Nn]ext year['’]s")
+                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+(?!{_DAY_OR_MONTH})[A-Za-z])")
 
 
 def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -32,15 +37,39 @@ def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]
     for m in mentions:
         if m.source not in ("lexicon",) and m.cls not in ("Goal",) and len(m.text) >= 2:
             known.setdefault(m.text, m)
+    short = _short_person_names(mentions, known)
+    known.update(short)
     if not known:
         return mentions
     pattern = _NamePattern(known)
     out = list(mentions)
     for sent, match in _free_matches(pattern, text, sentences, mentions):
         ref = known[match.group(0)]
+        if match.group(0) in short and _CAPITAL_NEXT.match(text, match.end()):
+            continue  # "Wang" of "Wang Yi", a name the rules did not find: not the known Wang
         out.append(Mention(match.start(), match.end(), match.group(0), ref.cls, ref.key, ref.name,
                            "gazetteer.v1", sent.index, zh=ref.zh, country=ref.country, title=None))
     return out
+
+
+_CAPITAL_NEXT = re.compile(r" [A-Z]")
+_NOT_SHORT = frozenset(["The", "A", "An", "He", "She", "It", "We", "They", "In", "On", "At", "By", "Of", "And", "Mr", "Ms", "Dr"])
+
+
+def _short_person_names(mentions: list[Mention], known: dict[str, Mention]) -> dict[str, Mention]:
+    """A person's surname or given name alone ("Schulz said", "Jin said") is that person when no other
+    person of the document shares it."""
+    people: dict[str, Mention] = {}
+    for m in mentions:
+        if m.cls == "Person" and not m.source.startswith("coref") and 2 <= len(m.name.split()) <= 4:
+            people.setdefault(m.key, m)
+    owners: dict[str, set[str]] = {}
+    for m in people.values():
+        words = m.name.split()
+        for word in {words[0], words[-1]}:
+            if word[:1].isupper() and len(word) >= 2 and word not in _NOT_SHORT:
+                owners.setdefault(word, set()).add(m.key)
+    return {word: people[next(iter(keys))] for word, keys in owners.items() if len(keys) == 1 and word not in known}
 
 
 class _NameMatch:
@@ -173,7 +202,7 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
                         and m.cls not in ("Goal", "Country", "Person")
-                        and _word_starts_with(m.name, stem) and (head in rules.heads or m.cls == cls)]
+                        and _names_start_with(m, stem, lexicon) and (head in rules.heads or m.cls == cls)]
         if not previous:
             # "Jin Zhuanglong, Minister of Industry and ..., said the ministry will ...": the body a post names
             posts = [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 6
@@ -267,6 +296,15 @@ def _named_body(name: str, named: str, mentions: list[Mention], lexicon: Lexicon
     named = _THE.sub("", named).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return inside[0].key if inside else None
+
+
+def _names_start_with(m: Mention, stem: str, lexicon: Lexicon) -> bool:
+    """Whether a word of the mention's name, or of another name the lexicon knows it by, starts with ``stem``
+    ("the fair" after "Hannover Messe", also called "Hanover Fair")."""
+    if _word_starts_with(m.name, stem):
+        return True
+    entry = lexicon.entries.get(m.key[4:]) if m.key.startswith("lex:") else None
+    return entry is not None and any(_word_starts_with(alias, stem) for alias in entry.aliases)
 
 
 def _word_starts_with(name: str, stem: str) -> bool:

@@ -29,6 +29,7 @@ _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:which|who|while|but|and then)\b|\bwhich
 # "A, President of the C," : a title between a person and the body it names (then a comma, "and" or the end)
 _TITLE_OF = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Za-z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?")
 _COMMA_GAP = re.compile(r"\s*,\s*")
+_COMMA_OR_AND = re.compile(r"\s*,\s*|\s+and\s+")
 _TITLE_END = re.compile(r"\s*(?:[,;.]|and\b|$)")
 _CLOSING_COMMA = re.compile(r"\s*,\s*(?=(?:(?:will|shall|would|can|has|have|had|is|are|was|were|also|jointly)\s+)*[a-z])")
 # what opens a clause or phrase about the name before it: "X, which ...", "X, a think tank under Y,",
@@ -47,6 +48,8 @@ _PAREN_OPEN = re.compile(r"\s*\(\s*")
 # "according to a statement released by": the noun before a passive verb is its object
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
 _RELATIVE_ASIDE = re.compile(r",\s*(?:which|who|an?)\s+[^,;:]+,\s*(?:(?:has|have|had|will|would|also|\w+ly)\s+){0,2}")
+_POST_RELATIVE = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Za-z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?[A-Z][^,;:]*,\s*who\s+"
+                            r"(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}")
 _OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
 _OWNED = re.compile(r"['’]s\s+$")
 _CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
@@ -64,7 +67,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|with|from|of|at|for|to|by|on)\s+(?:th
 _MEETING_OF = re.compile(r"\b(?:meeting|session|round|plenary|sitting)s?\s+of\s+(?:the\s+)?$")  # of a partnership, too
 _ARTICLE_START = re.compile(r"^the\s+", re.I)
 # "A and Premier B": between two people, the words after "and" are the second one's post
-_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.-]*\s+){1,5}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
+_AND_TITLE = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:[A-Z][\w.'’-]*\s+){1,5}(?:(?:of|for|and|the)\s+(?:[A-Z][\w.-]*\s+)+)*")
 # "Anja Karliczek, Federal Minister of ..., and Wang Zhigang": two people, each with a post
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+|an?\s+)?[A-Za-z][^,;:]{0,100},\s*and\s+")  # "A, Minister of X, and B"
 # "... of the MIIT and cooperates with": the verb is coordinated with an earlier one, not with the MIIT
@@ -351,8 +354,8 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
                 _TITLE_OF.fullmatch(text, previous.end, m.start) and _TITLE_END.match(text, m.end):
             continue
         if previous is not None and previous.cls == "Person" and m.cls in ("Country", "Place") and \
-                _COMMA_GAP.fullmatch(text, previous.end, m.start) and text.startswith(("'s ", "’s "), m.end):
-            continue  # "A, Lower Saxony's Minister of ..., and B": the place names A's post
+                _COMMA_OR_AND.fullmatch(text, previous.end, m.start) and text.startswith(("'s ", "’s "), m.end):
+            continue  # "A, Lower Saxony's Minister of ..., and B", "A and Norway's Prime Minister B": the place names a post
         if previous is not None and m.key == previous.key and _PAREN_OPEN.fullmatch(text, previous.end, m.start):
             close = _PAREN_CLOSE.match(text, m.end)
             if close:  # "the Ministry of ... (MIIT) and the ...": the acronym is the name again
@@ -385,6 +388,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
 
 _AGENTIVE = frozenset(["issued", "revised", "drafted", "signed", "established", "implements", "leads", "guides",
                        "participatedIn"])  # "X was <verb>ed" makes X no agent of these; "X is linked to Y" still links
+_NOUN_TRIGGER = re.compile(r"(?:the|a|an|one of the)\s", re.I)
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$")
 _COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
@@ -433,6 +437,8 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
                 _IN_AT.fullmatch(text, earlier[k - 1][-1].end, earlier[k][0].start):
             k -= 1
         return earlier[k]
+    if group[-1].cls == "Person" and _POST_RELATIVE.fullmatch(gap):
+        return group  # "A, the chief executive of Siemens, who had chaired ...": the clause is about A
     closing = _CLOSING_COMMA.match(text, group[-1].end)  # (the verb after the comma is past the gap)
     if closing and closing.end() <= pos:
         # "X, which is supervised by Y, will organize": the relative clause closes; X is the subject
@@ -530,8 +536,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     if rule.voice == "active":
         if _BY_AGENT.match(text[end:end + 40]) and not trigger.lower().endswith(("ing", "s")):
             return  # "X was issued by", "X, headed by": a passive, the passive rule takes it
-        if p in _AGENTIVE and _BE_BEFORE.search(text, max(sent.start, pos - 24), pos) and not trigger.lower().endswith("ing"):
-            return  # "X was established in 2012 under Y": a passive with no agent; X set nothing up
+        if p in _AGENTIVE and _BE_BEFORE.search(text, max(sent.start, pos - 24), pos) and not trigger.lower().endswith("ing") \
+                and not _NOUN_TRIGGER.match(trigger):
+            return  # "X was established in 2012 under Y": a passive with no agent (not "X will be the partner of Y")
         if _COMMA_BEFORE.search(text, sent.start, pos) and _PARTICIPLE.fullmatch(trigger.lower()) \
                 and _PREPOSITION_AFTER.match(text, end):
             return  # "The alliance, set up in 2016 under ...,": X was set up; no agent is named
@@ -772,8 +779,10 @@ def _body_before_post(text: str, person: Mention, entities: list[Mention], rules
     body = next((m for m in entities if m.cls in ("GovernmentBody", "Organization") and (
         _is_post_of(text, m, person) or _headed_with(text, m, person)
         or (m.text == "Its" and _ITS_POST.fullmatch(text, m.end, person.start)))), None)
-    if body is None or person.title.lower() not in _lower_titles(rules):
+    if body is None:
         return None
+    if person.title.lower() not in _lower_titles(rules):
+        return body.key, "staff"  # "Ministry of Commerce spokesperson <person>": of the body, not its head
     return body.key, "deputy" if _DEPUTY.search(text, body.end, person.start) else "head"
 
 
