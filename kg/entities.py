@@ -36,7 +36,7 @@ from .rules import MentionRules
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,150})[\"”]")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
-_DATING_PREPOSITIONS = frozenset(["by", "in", "before", "after", "until", "since", "from"])
+_DATING_PREPOSITIONS = frozenset(["by", "in", "before", "after", "until", "since", "from", "of"])  # "Strategy of 2020"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
 _CAP = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
@@ -236,6 +236,8 @@ def _lexicon_mentions(text: str, tokens, lows: list[str], sent: Sentence, lexico
 def _strip_start(tokens, rules: MentionRules):
     while tokens and (tokens[0][0] in rules.not_name_start or tokens[0][0] in rules.connectors):
         tokens = tokens[1:]
+    if len(tokens) > 2 and tokens[0][0] in ("Article", "Art.", "Chapter", "Section") and tokens[1][0][:1].isdigit():
+        return _strip_start(tokens[2:], rules)  # "Article 1 These Measures ...": the article's number opens no name
     # "President of the China ... Association": a post before the body's name is not part of it
     for k in (2, 1):
         if len(tokens) > k + 2 and tokens[k][0] in ("of", "for") and rules.titles.fullmatch(" ".join(t[0] for t in tokens[:k])):
@@ -977,7 +979,8 @@ def _goal_concept(span: str, rules: MentionRules):
     """(key, label, zh, (start, end) within span) or None for phrases that are no goal."""
     span = _BY_YEAR.split(span, 1)[0]  # "... innovation centre by 2030": the deadline is no part of the goal
     words = list(_GOAL_WORD.finditer(span))
-    while words and (words[0].group(0).lower() in rules.goal_strip_start or words[0].group(0).isdigit()):
+    while words and (words[0].group(0).lower() in rules.goal_strip_start or words[0].group(0).isdigit()) and not (
+            len(words) > 1 and words[1].group(0).lower() in ("of", "for", "on", "in")):  # "training of pilots" keeps its noun
         words.pop(0)  # "build about 10 ... platforms": the verb, the article and the count are no part of it
     core = list(words)
     while len(core) > 1 and core[-1].group(0).lower() in rules.goal_strip_end:

@@ -86,6 +86,10 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since
                           r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;"
                           # "... were drafted by A and take effect on May 1": the date is when they take effect
                           r"|\s+and\s+(?:will\s+)?(?:take|takes|took|come|comes|came|enter|enters|entered)\s+(?:effect|into force)\b")
+# a post named with a person is a standing fact, not an event of the sentence's date
+_VP_AND_BE = re.compile(r"\s+(?:is|are|was|were|has|have|had)\b[^,;:]{0,60}?\band\s+(?:will\s+|would\s+|shall\s+|has\s+|have\s+|had\s+)?"
+                        r"(?:be|been|is|are|was|were)\s+(?:\w+ly\s+)?")
+_UNDATED = frozenset(["leads.title.v1", "leads.post.v1", "country.post.v1"])
 _REPORTED_THAT = re.compile(r"\b(?:said|says|told|announced|stated|noted|added)\b[^.;]{0,120}?\bthat\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
 _ASIDE = re.compile(r",\s*(?:(?:which|who|whose|set up|[a-z]+ed)\b[^,;:]*,|(?:which|who)\b[^,;:]*$)")  # or a relative clause ending the sentence
@@ -126,6 +130,9 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
     cues = modality_cues()
     earlier: list[Mention] = []  # the bodies of the sentences before, for a post that names one
     fronted_rules = {r.id for r in rules if r.voice == "fronted"}  # their verb comes after the fronted phrase
+    article_paragraph = -1
+    heading_policy = next((m for m in mentions if m.cls == "Policy" and m.sentence == 0 and sentences
+                           and sentences[0].kind == "heading"), None)  # the policy a legal text is
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
         if sent.language == "zh":
@@ -164,6 +171,10 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
         found.extend(_goal_relations(doc.text, ms, mention_rules))
         found.extend(_title_relations(doc.text, ms, entities, mention_rules, lexicon, earlier))
         found.extend(_own_events(doc.text, entities))
+        if sent.text.startswith("Article "):
+            article_paragraph = sent.paragraph
+        if sent.paragraph == article_paragraph:  # the sentences of an article's paragraph
+            found.extend(_article_duties(doc.text, sent, groups, heading_policy))
         found.extend(_adjective_cooperation(doc.text, sent, lexicon))
         modality: dict[int, str | None] = {}  # by trigger position: many facts share one trigger
         fronted = {f[5] for f in found if f[3] in fronted_rules}
@@ -195,7 +206,8 @@ def _dateline_dates(doc: Document, sentences: list[Sentence], relations: list[Re
         return relations
     in_paragraph = {s.index for s in sentences if s.paragraph == first.paragraph}
     return [dataclasses.replace(r, date=values[0]) if r.date is None and r.modality is None and
-            r.sentence in in_paragraph and r.predicate not in ("country", "locatedIn") else r for r in relations]
+            r.sentence in in_paragraph and r.predicate not in ("country", "locatedIn") and r.rule not in _UNDATED else r
+            for r in relations]
 
 
 def _list_goal_relations(sentences: list[Sentence], mentions: list[Mention], rules: MentionRules) -> list[Relation]:
@@ -318,7 +330,7 @@ def _emit(doc: Document, sent: Sentence, found: list[tuple], by_clause: bool) ->
         if s == o or (s, p, o) in seen:
             continue
         date = None
-        if dates:  # most sentences date nothing: no clause to find then
+        if dates and rule not in _UNDATED:  # most sentences date nothing: no clause to find then
             # "A drafted X, and B approved it on June 30": a date in a later clause with its own subject dates only that one
             if pos not in next_clause:
                 next_clause[pos] = _NEXT_CLAUSE.search(doc.text, pos, sent.end)
@@ -615,9 +627,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                     # "X was drafted by A last autumn and approved by B": A is an agent; the object is X
                     obj = next((g for g in groups[:k] if g[0].start >= sent.start and not any(m.cls in ACTOR_CLASSES for m in g)), None)
                     break
-                if not _more_words_than(text, group[-1].end, pos, 6) and ";" not in gap and ":" not in gap \
-                        and not _NOUN_BEFORE.search(gap):
-                    obj = group
+                if (not _more_words_than(text, group[-1].end, pos, 6) and ";" not in gap and ":" not in gap
+                        and not _NOUN_BEFORE.search(gap)) or _VP_AND_BE.fullmatch(gap):
+                    obj = group  # ("X is open to others and will be chaired by A": X, the clause's subject)
                 break
         if agent and obj:
             yield from _pairs(agent, obj, p, rule.confidence)
@@ -661,6 +673,13 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         if around:  # "A, together with B and C, issued ...": one group of agents; A works with B and C
             yield from _working_together([m for m in around if m.end <= pos], [m for m in around if m.start >= end])
             return
+        if p == "cooperatesWith":  # "A, in conjunction with B, shall publish ...": A before the comma works with B
+            before = next((g for g in reversed(groups) if g[-1].end <= pos), None)
+            partner = _after(text, groups, end, 0)
+            if before and partner and _COMMA_GAP.fullmatch(text, before[-1].end, pos) and \
+                    _COMMA_GAP.match(text, partner[-1].end):
+                yield from _working_together([m for m in before if m.cls in ACTOR_CLASSES], partner)
+                return
         clause = max(sent.start, text.rfind(",", sent.start, pos) + 1, text.rfind(":", sent.start, pos) + 1)
         if len(text[clause:pos].split()) > 1:
             if p == "cooperatesWith":  # "commissioned A to run it together with B": B works with A
@@ -706,6 +725,9 @@ def _goal_relations(text: str, ms: list[Mention], rules: MentionRules):
         k = bisect.bisect_right(cues, goal.start - 1)
         limit = cues[k - 1] if k else goal.start  # the last cue before the goal
         named = [m for m in ms if m.end <= limit and m.cls not in ("Goal", "Country")]  # "make China a ..."
+        while len(named) > 1 and named[-1].cls == "Policy" and named[-2].cls == "Policy" and \
+                _ACCORDING_TO.search(text, max(0, named[-1].start - 30), named[-1].start):
+            named.pop()  # "The Measures are formulated in accordance with the Law in order to ...": the Measures aim
         if not named or named[-1].cls != "Policy":
             continue
         policy = named[-1]
@@ -720,6 +742,7 @@ def _goal_relations(text: str, ms: list[Mention], rules: MentionRules):
         yield policy.key, "hasGoal", goal.key, "goal.policy.v1", 0.7, goal.start
 
 
+_ACCORDING_TO = re.compile(r"\b(?:in accordance with|pursuant to|according to|on the basis of|in line with)\s+(?:the\s+)?$")
 _UNIT = r"(?:Department|Bureau|Office|Division|Directorate|Secretariat)"
 _SUB_UNIT = re.compile(rf"^(?:the\s+)?{_UNIT}\b|\b{_UNIT}$")
 
@@ -737,6 +760,21 @@ def _sub_units(text: str, entities: list[Mention]):
 
 
 _HIS_HER = re.compile(r"\b(?:his|her)\s+(?:\w+\s+)?$")
+
+
+_DUTY = re.compile(r"\s*(?:,[^,]{0,60},\s*)?(?:is|are|shall be) (?:responsible for|in charge of)\b|\s*(?:,[^,]{0,60},\s*)?shall\b")
+
+
+def _article_duties(text: str, sent: Sentence, groups, policy: Mention | None):
+    """ "Article 2 The Ministry of Commerce is responsible for ...", "... shall carry out inspections": in a
+    legal text, the bodies an article gives a duty carry out the text's policy (named in its heading)."""
+    if policy is None:
+        return
+    for group in groups:
+        actors = [m for m in group if m.cls in ACTOR_CLASSES and m.cls != "Country"]
+        if actors and _DUTY.match(text, group[-1].end) and not _CLAUSE_PUNCT.search(text, sent.start, group[0].start):
+            for m in actors:
+                yield m.key, "implements", policy.key, "implements.article.v1", 0.65, group[-1].end
 
 
 def _own_events(text: str, entities: list[Mention]):
