@@ -94,6 +94,9 @@ def find_mentions(doc: Document, sentences: list[Sentence], lexicon: Lexicon, ru
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
+_TASK_HEADING = re.compile(r"(?:[IVX]{1,4}\.|\d{1,2}\.|[一二三四五六七八九十]{1,3}、)?\s*(?:[A-Z][a-z]+ ){0,2}[Tt]asks")
+
+
 def _list_goals(text: str, sentences: list[Sentence], rules: MentionRules) -> list[Mention]:
     """The items of a task list announced by the sentence before them ("... the following main tasks:",
     then "(1) promote customised production;"), as goals; kg.relations gives them to that sentence's policy."""
@@ -102,7 +105,9 @@ def _list_goals(text: str, sentences: list[Sentence], rules: MentionRules) -> li
     for sent in sentences:
         marker = rules.list_item.match(text, sent.start, sent.end) if listing else None
         if marker is None:
-            listing = sent.language != "zh" and text[sent.start:sent.end].rstrip()[-1:] in (":", "：") and \
+            line = text[sent.start:sent.end].rstrip()
+            # "... the following main tasks:", or a section heading "I. Main tasks"
+            listing = sent.language != "zh" and (line[-1:] in (":", "：") or _TASK_HEADING.fullmatch(line) is not None) and \
                 rules.goal_list_lead.search(text, sent.start, sent.end) is not None
             continue
         start, end = marker.end(), sent.end
@@ -124,6 +129,12 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     mentions = _lexicon_mentions(text, tokens, lows, sent, lexicon)
     taken = _Spans(mentions)
     words = frozenset(lows)  # for the finders' quick "can this sentence match?" tests
+    issuers = []
+    for policy, issuer in _issued_titles(text, sent, lexicon, rules, taken, words):
+        # "the Notice of the General Office of the State Council on ...": one policy, its issuer named inside it
+        taken.remove(taken.inside(policy.start, policy.end))
+        taken.add(policy)
+        issuers.append(issuer)
     for finder in (_people, _org_lists, _capitalised_names, _place_governments, _quoted_titles, _place_lists, _place_appositions,
                    _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
@@ -162,7 +173,47 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
     low = text[sent.start:sent.end].lower()
     if rules.goal_gate is None or any(key in low for key in rules.goal_gate):  # a looser test than word starts
         mentions.extend(_goals(text, low, sent, rules, taken))
-    return _acronyms(text, mentions)
+    return _acronyms(text, mentions) + issuers
+
+
+_DOC_TYPES = r"(?:(?:Guiding |Implementation |Implementing |Several )?(?:Notice|Opinions|Circular|Decision|Reply|Announcement|Measures|" \
+             r"Provisions|Regulations|Rules|Guidelines|Outline|Plan|Action Plan))"
+_ISSUED_TITLE = re.compile(
+    rf"\b({_DOC_TYPES}) of (?:the )?((?:[A-Z][\w'’-]*|of|the|and|for)(?: (?:[A-Z][\w'’-]*|of|the|and|for))*?) on "
+    r"((?:[A-Z][\w'’-]*(?:\.\d+)?|\d[\w.]*\w|of|the|and|for|in|on|to|with|a|an|by|at)"
+    r"(?: (?:[A-Z][\w'’-]*(?:\.\d+)?|\d[\w.]*\w|of|the|and|for|in|on|to|with|a|an|by|at))*)")
+
+
+def _issued_titles(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRules, taken: _Spans, words: frozenset[str]):
+    """Chinese official titles name their issuer: "Notice of the General Office of the State Council on
+    Promoting ...", "Guiding Opinions of the Ministry of X on ...". Yields (the policy, its issuer)."""
+    if "on" not in words or "of" not in words:
+        return
+    for match in _ISSUED_TITLE.finditer(text, sent.start, sent.end):
+        body, topic = match.group(2), match.group(3)
+        while topic.split() and not topic.split()[-1][:1].isupper() and not topic.split()[-1][:1].isdigit():
+            topic = topic.rsplit(" ", 1)[0] if " " in topic else ""  # the name ends with a capitalised word
+        head = _head_class(body.split(), rules)
+        known = lexicon.match_tokens(body, tokenize(body), 0)
+        if not topic or len(topic.split()) < 2 or (head not in ("GovernmentBody", "Organization") and not (
+                known and known.end == len(body) and known.entry.cls in ("GovernmentBody", "Organization"))):
+            continue
+        start, end = match.start(), match.start(3) + len(topic)
+        suffix = _YEAR_SUFFIX.match(text, end, sent.end)
+        end = suffix.end() if suffix else end
+        if any(m.start < start < m.end or m.start < end < m.end for m in taken.mentions):
+            continue  # it would cut a name in two
+        name = text[start:end]
+        b_start = match.start(2)
+        b_end = b_start + len(body)
+        if known and known.end == len(body):
+            issuer = Mention(b_start, b_end, body, known.entry.cls, known.entry.key, known.entry.name, "issuer.title.v1",
+                             sent.index, zh=known.entry.zh, country=known.entry.country)
+        else:
+            inner = [m for m in taken.mentions if b_start <= m.start and m.end <= b_end and m.country]
+            issuer = Mention(b_start, b_end, body, head, name_key(body), body, "issuer.title.v1", sent.index,
+                             country=inner[0].country if inner else None)
+        yield Mention(start, end, name, "Policy", name_key(name), name, "name.policy.v1", sent.index), issuer
 
 
 class _Spans:

@@ -28,7 +28,7 @@ def _definite(rules: MentionRules) -> re.Pattern:
     # ("this year's fair": a yearly event named earlier)
     return re.compile(at_word_start("[Tt]he", "[Tt]his", "[Tt]hat", "[Tt]hese", "[Bb]oth", "[Tt]his year['’]s", "[Ll]ast year['’]s",
                                     "[Nn]ext year['’]s")
-                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+(?!{_DAY_OR_MONTH})[A-Za-z])")
+                      + rf"\s+(?:(?:{modifiers})\s+(?=[a-z]))?((?i:{heads}))s?\b(?!\s+(?:[Oo]f|[Ff]or|[Oo]n)\s+(?!{_DAY_OR_MONTH})[A-Za-z])")
 
 
 def gazetteer_pass(text: str, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
@@ -330,6 +330,14 @@ def speaker_bodies(mentions: list[Mention], rules: MentionRules, lexicon: Lexico
                 entry = lexicon.entries.get(body[0][4:]) if body[0].startswith("lex:") else None
                 bodies[m.name] = ref or Mention(0, 0, "", entry.cls, body[0], entry.name, "lexicon", 0, zh=entry.zh,
                                                 country=entry.country)
+    # a turn may be labelled with the surname alone ("Wang: We issued ..."): when only one speaker has it
+    short: dict[str, set[str]] = {}
+    for name in bodies:
+        for word in {name.split()[0], name.split()[-1]}:
+            short.setdefault(word, set()).add(name)
+    for word, names in short.items():
+        if len(names) == 1 and word not in bodies:
+            bodies[word] = bodies[next(iter(names))]
     return bodies
 
 

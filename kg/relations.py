@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from .chinese import chinese_relations
 from .dates import clauses, find_dates, nearest_date
-from .lexicon import Lexicon
+from .lexicon import Lexicon, tokenize
 from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
 from .references import body_of_title
@@ -89,6 +89,7 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since
 # a post named with a person is a standing fact, not an event of the sentence's date
 _VP_AND_BE = re.compile(r"\s+(?:is|are|was|were|has|have|had)\b[^,;:]{0,60}?\band\s+(?:will\s+|would\s+|shall\s+|has\s+|have\s+|had\s+)?"
                         r"(?:be|been|is|are|was|were)\s+(?:\w+ly\s+)?")
+_FRONTED_WITH = re.compile(r"(?:[A-Z][\w .'-]{0,40}:\s*)?(?:Together|Jointly|Along) with\s+(?:the\s+)?")
 _UNDATED = frozenset(["leads.title.v1", "leads.post.v1", "country.post.v1"])
 _REPORTED_THAT = re.compile(r"\b(?:said|says|told|announced|stated|noted|added)\b[^.;]{0,120}?\bthat\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
@@ -99,7 +100,8 @@ _COOPERATION_NOUN = re.compile(r"\s+(?:cooperation|collaboration|partnership|rel
 # small patterns of the gaps between mentions and triggers
 _IN_AT = re.compile(r"\s*(?:in|at)\s+(?:the\s+)?")  # "the Centre in Munich"
 _WITH_AT_END = re.compile(r"\bwith\s+(?:the\s+)?$")
-_POST_WORDS = re.compile(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}")  # "by Vice Premier X"
+# "by Vice Premier X", "with German Vice Chancellor and Minister for Economic Affairs X"
+_POST_WORDS = re.compile(r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}(?:(?:and|for|of)\s+(?:[A-Z][\w.-]*\s+){1,4}){0,3}")
 _BY_AT_END = re.compile(r"\bby\s+(?:the\s+)?$")
 _AND_AT_END = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _BETWEEN_STOP = re.compile(r"[;:]|,\s*(?:which|and)\b")  # where "between A and B" ends
@@ -135,6 +137,16 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                            and sentences[0].kind == "heading"), None)  # the policy a legal text is
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
+        issuers = [m for m in ms if m.source == "issuer.title.v1"]
+        if issuers:  # "the Notice of the State Council on ...": the issuer named inside the title issued it
+            ms = [m for m in ms if m.source != "issuer.title.v1"]
+            for issuer in issuers:
+                policy = next((m for m in ms if m.cls == "Policy" and m.start <= issuer.start and issuer.end <= m.end), None)
+                if policy is not None:
+                    out.append(Relation(issuer.key, "issued", policy.key, sent.index, "issued.title.v1", 0.85))
+                parent = _parent_body(issuer, lexicon)
+                if parent is not None:  # "General Office of the Ministry of ...": part of the ministry
+                    out.append(Relation(issuer.key, "partOf", parent, sent.index, "partof.of.v1", 0.75))
         if sent.language == "zh":
             out.extend(_chinese_sentence(doc, sent, ms))
             continue
@@ -218,7 +230,8 @@ def _list_goal_relations(sentences: list[Sentence], mentions: list[Mention], rul
         lead = goal.sentence - 1
         while lead > 0 and rules.list_item.match(sentences[lead].text):  # items before it, with a goal or not
             lead -= 1
-        policies = [m for m in mentions if m.sentence == lead and m.cls == "Policy"]
+        policies = [m for m in mentions if m.sentence == lead and m.cls == "Policy"] or \
+            [m for m in mentions if lead - 3 <= m.sentence < lead and m.cls == "Policy"]  # a heading "I. Main tasks"
         if policies:
             policy = max(policies, key=lambda m: m.start)
             out.append(Relation(policy.key, "hasGoal", goal.key, goal.sentence, "goal.list.v1", 0.7))
@@ -434,6 +447,9 @@ def _before(text: str, groups, pos: int, limit: int, sent_start: int):
     if not earlier:
         return None
     group = earlier[-1]
+    if len(earlier) > 1 and all(m.cls in ("GovernmentBody", "Organization") for m in earlier[-2] + group) and \
+            _SUB_UNIT.search(earlier[-2][-1].name) and _OF_THE.fullmatch(text, earlier[-2][-1].end, group[0].start):
+        group = earlier[-2]  # "The Cybersecurity Bureau of the Ministry of ... will": the bureau is the subject
     gap = text[group[-1].end:pos]
     if _VP_AND.fullmatch(gap) or _VP_AND_AFTER_NOUN.fullmatch(gap):
         clause = max(sent_start, text.rfind(":", sent_start, pos) + 1, text.rfind(";", sent_start, pos) + 1)
@@ -568,6 +584,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
             subject = next((g for g in groups if clause <= g[0].start and g[-1].end <= pos
                             and any(m.cls in ACTOR_CLASSES for m in g)), subject)
         obj = _after(text, groups, end, min(rule.max_gap, 6))
+        fronted = _FRONTED_WITH.match(text, sent.start) if subject and p in _AGENTIVE else None
+        if fronted:  # "Together with B, we have revised X": B revised it too
+            partner = next((g for g in groups if g[0].start == fronted.end()), None)
+            if partner and subject[0].start > partner[-1].end and _COMMA_GAP.match(text, partner[-1].end) and \
+                    all(m.cls in ACTOR_CLASSES for m in partner):
+                subject = subject + partner
         if subject and _TO.fullmatch(text, subject[-1].end, pos):
             # "we will work with B and C to set up X": the one working with them sets it up too
             partner = _before(text, [g for g in groups if g[-1].end <= subject[0].start], subject[0].start, 8, sent.start)
@@ -763,6 +785,18 @@ _HIS_HER = re.compile(r"\b(?:his|her)\s+(?:\w+\s+)?$")
 
 
 _DUTY = re.compile(r"\s*(?:,[^,]{0,60},\s*)?(?:is|are|shall be) (?:responsible for|in charge of)\b|\s*(?:,[^,]{0,60},\s*)?shall\b")
+
+
+_UNIT_OF = re.compile(r"^(?:[A-Z][\w-]* )*(?:Department|Bureau|Office|Division|Directorate|Secretariat) of (?:the )?(.+)$")
+
+
+def _parent_body(unit: Mention, lexicon: Lexicon) -> str | None:
+    """The key of the body the lexicon knows that a unit's name is "of" ("General Office of the State Council")."""
+    match = _UNIT_OF.match(unit.name) if not unit.key.startswith("lex:") else None
+    if match is None:
+        return None
+    found = lexicon.match_tokens(match.group(1), tokenize(match.group(1)), 0)
+    return found.entry.key if found and found.end == len(match.group(1)) else None
 
 
 def _article_duties(text: str, sent: Sentence, groups, policy: Mention | None):
