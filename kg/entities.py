@@ -228,10 +228,12 @@ class _Spans:
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
 
-    def free_but_places(self, start: int, end: int) -> bool:
-        """No mention overlaps the span but places and countries inside it ("Bayern Innovativ")."""
-        return all(m.cls in ("Place", "Country") and start <= m.start and m.end <= end
-                   for m in self.mentions if m.start < end and m.end > start)
+    def free_but_places(self, start: int, end: int, known_prefix: bool = False) -> bool:
+        """No mention overlaps the span but places and countries inside it ("Bayern Innovativ"), or, with
+        ``known_prefix``, a known organisation opening it ("Volkswagen Anhui, a joint venture")."""
+        return all(start <= m.start and m.end <= end and (
+            m.cls in ("Place", "Country") or (known_prefix and m.start == start and m.cls == "Organization" and m.end < end))
+            for m in self.mentions if m.start < end and m.end > start)
 
     def inside(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
@@ -610,7 +612,7 @@ def _apposed_person(rules: MentionRules) -> re.Pattern:
     # ("Clas Neumann is a board member of ...": or after "is")
     # ("By Katja Hoffmann, senior analyst at ...": a byline's post has no article)
     return re.compile(rf"\b({_NAME})(?:,|\s+(?:is|was|has been)(?:\s+also)?)\s+(?P<article>(?:a|an|the)\s+)?(?:([A-Z][a-z]+)\s+)?((?:[a-z-]+\s+){{0,3}}?(?:{nouns})\b"
-                      rf"(?:\s+(?:at|with|from|of)\s+{body})?)")
+                      rf"(?:\s+for\s+[A-Z][\w-]*)?(?:\s+(?:at|with|from|of)\s+{body})?)")  # "board member for China at X"
 
 
 @cache
@@ -661,12 +663,13 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
             first, _, rest = name.partition(" ")
             if first in rules.not_name_start and " " in rest:  # "By Katja Hoffmann, senior analyst": the name after "By"
                 name, start = rest, start + len(first) + 1
-            if not match.group("article") and not _BYLINE.search(text, max(sent.start, start - 4), start):
-                continue  # without an article only a byline's post: "Zhao Lifeng, head of ..." is the post rule's
+            if not match.group("article") and not _BYLINE.search(text, max(sent.start, start - 4), start) and \
+                    re.match(rules.titles.pattern, match.group(4), re.I):
+                continue  # without an article, a post the title list knows is the post rule's ("Zhao Lifeng, head of ...")
             if _plausible_name(name, rules, lexicon, surname_first=True) and taken.free(start, start + len(name)):
                 country = lexicon.country_of_adjective(match.group(3)) if match.group(3) else None
                 # "senior researcher at the X": a post there; "the chief executive of X": a post the title list knows
-                post = _capitalised_post(match.group(4), rules) if " " in match.group(4) else None
+                post = _capitalised_post(_FOR_REGION.sub("", match.group(4)), rules) if " " in match.group(4) else None
                 yield Mention(start, start + len(name), name, "Person", name_key(name), name, "person.apposition.v1",
                               sent.index, title=post, country=country)
     if not _SPEAKING_POSTS.isdisjoint(words):  # "Ministry of Commerce spokesperson He Yadong": a post in lower case
@@ -826,6 +829,7 @@ _SPEAKING_POSTS = frozenset(["spokesperson", "spokesman", "spokeswoman"])
 _POST_NAME = re.compile(rf"\b(spokesperson|spokesman|spokeswoman) ({_NAME})\b(?! [A-Z])")
 _PLACE_OWNER = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+){0,2})['’]s\s+$")
 _SPEECH = re.compile(r" (?:address|speech|keynote speech|keynote|lecture)\b")
+_FOR_REGION = re.compile(r"\s+for\s+[A-Z][\w-]*(?=\s+(?:at|with|from|of)\s)")  # "board member for China at X"
 _BYLINE = re.compile(r"\b[Bb]y\s+$")
 _PLACE_APPOSITION = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:district|city|town|county|"
                                r"village|suburb|province|region|municipality|prefecture)\s+(?:of|in|near)\s+[A-Z]")
@@ -925,7 +929,7 @@ def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
         tokens = _strip_start([(w, 0, 0) for w in match.group("name").split()], rules)
         name = " ".join(t[0] for t in tokens)
         start, end = match.end("name") - len(name), match.end("name")
-        if not name or text[start:end] != name or not taken.free_but_places(start, end):
+        if not name or text[start:end] != name or not taken.free_but_places(start, end, known_prefix=True):
             continue
         if match.group("rel") and len(tokens) < 2:
             continue  # a one-word name before "which builds" may be a town: only an apposition names it a company

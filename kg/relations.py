@@ -39,6 +39,10 @@ _CLAUSE_PUNCT = re.compile(r"[,;:]")
 _SIGNED_WITH = re.compile(r"\s+with\s+(?:the\s+)?")
 # "A and the Chinese carmaker B": what a described name's noun adds does not break the coordination
 _JOIN_COUNTERPART = re.compile(r"\s*,?\s*(?:and|as well as|&)\s+(?:his|her|their)\s+(?:[A-Z][a-z]+\s+)?counterpart,?\s+")
+# "Volkswagen and the Chinese electric carmaker XPeng": a company the lexicon knows, introduced by its noun
+_JOIN_COMPANY = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,2}(?:carmaker|automaker|"
+                           r"company|firm|bank|manufacturer|maker|chipmaker|supplier|operator|start-up|startup|conglomerate|"
+                           r"giant|producer|developer|utility|insurer|lender|shipbuilder|airline|retailer)\s+")
 _JOIN_DESCRIBED = re.compile(r"\s*,?\s*(?:and|as well as|&|or)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)?[a-z][a-z -]*\s+")
 # "A drafted X together with B" (B drafted it too), "A launched X in 2019 in cooperation with B" (B cooperated)
 _AFTER_OBJECT = r"\s*,?\s*(?:(?:in|on|at|during|last|this)\s+[\w ]{1,20}?\s+)?"  # ", in 2019", before the partner
@@ -394,6 +398,7 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
                 {last.cls, m.cls} == {"Organization", "Policy"} and _AND.search(text[last.end:m.start]))
             if same_kind and m.start >= last.end and (_JOIN.match(text[gap_start:m.start]) or (
                     m.source == "org.described.v1" and _JOIN_DESCRIBED.fullmatch(text, gap_start, m.start)) or (
+                    m.cls == "Organization" and _JOIN_COMPANY.fullmatch(text, gap_start, m.start)) or (
                     m.source == "person.counterpart.v1" and _JOIN_COUNTERPART.fullmatch(text, gap_start, m.start)) or (
                     last.cls == m.cls == "Person" and (_APPOSED.fullmatch(text, last.end, m.start)
                                                        or _AND_TITLE.fullmatch(text, last.end, m.start)))):
@@ -638,6 +643,10 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         cut = next((k for k in range(1, len(agent or ())) if _TOGETHER_WITH.fullmatch(text, agent[k - 1].end, agent[k].start)), None)
         if cut is not None:  # "prepared by A together with B": both prepared it, working together
             yield from _working_together(agent[:cut], agent[cut:])
+        elif p == "participatedIn" and agent and len([m for m in agent if m.cls in ACTOR_CLASSES]) >= 2 and \
+                not trigger.lower().startswith("attend"):  # (attending one event together is no cooperation)
+            actors = [m for m in agent if m.cls in ACTOR_CLASSES]  # "organised by A and B": they work together
+            yield from _working_together(actors[:1], actors[1:])
         # the object stands before the verb: "X was issued by", "X, which was formed by", "X, founded by"
         obj = None
         for k in range(len(groups) - 1, -1, -1):
@@ -829,6 +838,12 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
         if body is None:
             body, rule = _body_before_post(text, person, entities, rules), "leads.post.v1"
         if body is None:
+            body, rule = _body_after_name(text, person, entities, rules), "leads.post.v1"
+        if body is None and rules.title_bodies.get(_VICE.sub("", person.title)) == "Government":
+            # "Governor Xu Kunlin said the People's Government of Jiangsu Province would ...": the government named
+            government = next((m for m in [*entities, *reversed(earlier)] if m.cls == "GovernmentBody" and "Government" in m.name), None)
+            body = (government.key, "deputy" if _VICE.match(person.title) else "head") if government else None
+        if body is None:
             continue
         key, rank = body
         entry = lexicon.entries.get(key[4:]) if key.startswith("lex:") else None
@@ -837,12 +852,30 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
         if rank != "staff":
             yield person.key, "leads", key, rule, 0.75 if rank == "deputy" else 0.85, person.start
             continue
+        if _MEMBER_POST.search(person.title):  # "A, board member for China at Volkswagen": a member of it
+            yield person.key, "memberOf", key, "memberof.post.v1", 0.7, person.start
         # "X, State Secretary at the Federal Ministry of ...": a national body's staff are of its country
         country = next((m.country for m in entities if m.key == key and m.country), None) or \
             (lexicon.entries[key[4:]].country if key.startswith("lex:") and key[4:] in lexicon.entries else None)
         if country:
             yield person.key, "country", f"lex:{country}", "country.post.v1", 0.7, person.start
 
+
+
+_MEMBER_POST = re.compile(r"\b(?:board |council |committee |supervisory board )?member\b", re.I)
+_VICE = re.compile(r"^(?:Vice|Deputy) ")
+_NAME_OF = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _body_after_name(text: str, person: Mention, entities: list[Mention], rules: MentionRules) -> tuple[str, str] | None:
+    """ "Parliamentary State Secretary Thomas Bareiß of the Federal Ministry ...": the body after the name, and
+    the post's rank there."""
+    body = next((m for m in entities if m.start >= person.end and m.cls in ("GovernmentBody", "Organization")), None)
+    if body is None or not person.title or not _NAME_OF.fullmatch(text, person.end, body.start):
+        return None
+    if person.title.lower() not in _lower_titles(rules):
+        return body.key, "staff"
+    return body.key, "deputy" if _VICE.match(person.title) else "head"
 
 
 def _body_before_post(text: str, person: Mention, entities: list[Mention], rules: MentionRules) -> tuple[str, str] | None:
