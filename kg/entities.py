@@ -178,6 +178,8 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
 
 _DOC_TYPES = r"(?:(?:Guiding |Implementation |Implementing |Several )?(?:Notice|Opinions|Circular|Decision|Reply|Announcement|Measures|" \
              r"Provisions|Regulations|Rules|Guidelines|Outline|Plan|Action Plan))"
+_DOC_TYPE_WORDS = frozenset(["notice", "opinions", "circular", "decision", "reply", "announcement", "measures", "provisions",
+                             "regulations", "rules", "guidelines", "outline", "plan"])
 _ISSUED_TITLE = re.compile(
     rf"\b({_DOC_TYPES}) of (?:the )?((?:[A-Z][\w'’-]*|of|the|and|for)(?: (?:[A-Z][\w'’-]*|of|the|and|for))*?) on "
     r"((?:[A-Z][\w'’-]*(?:\.\d+)?|\d[\w.]*\w|of|the|and|for|in|on|to|with|a|an|by|at)"
@@ -187,7 +189,7 @@ _ISSUED_TITLE = re.compile(
 def _issued_titles(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRules, taken: _Spans, words: frozenset[str]):
     """Chinese official titles name their issuer: "Notice of the General Office of the State Council on
     Promoting ...", "Guiding Opinions of the Ministry of X on ...". Yields (the policy, its issuer)."""
-    if "on" not in words or "of" not in words:
+    if _DOC_TYPE_WORDS.isdisjoint(words) or "on" not in words:
         return
     for match in _ISSUED_TITLE.finditer(text, sent.start, sent.end):
         body, topic = match.group(2), match.group(3)
@@ -831,13 +833,14 @@ _PLACE_OWNER = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+){0,2})['’]s\s+$")
 _SPEECH = re.compile(r" (?:address|speech|keynote speech|keynote|lecture)\b")
 _FOR_REGION = re.compile(r"\s+for\s+[A-Z][\w-]*(?=\s+(?:at|with|from|of)\s)")  # "board member for China at X"
 _BYLINE = re.compile(r"\b[Bb]y\s+$")
+_PLACE_NOUNS = frozenset(["district", "city", "town", "county", "village", "suburb", "province", "region", "municipality", "prefecture"])
 _PLACE_APPOSITION = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:district|city|town|county|"
                                r"village|suburb|province|region|municipality|prefecture)\s+(?:of|in|near)\s+[A-Z]")
 
 
 def _place_appositions(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
     """ "Anting, a district of Shanghai": a place, in the place after it."""
-    if "," not in sent.text:
+    if _PLACE_NOUNS.isdisjoint(words) or "," not in sent.text:
         return
     for match in _PLACE_APPOSITION.finditer(text, sent.start, sent.end):
         name = match.group(1)
@@ -861,8 +864,11 @@ def _place_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans
 @cache
 def _org_list_pattern(rules: MentionRules) -> re.Pattern:
     nouns = "|".join(map(re.escape, rules.org_lists))
-    return re.compile(rf"\b(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+)?(?:{nouns})\s+(?:such as|including|like)\s+"
+    return re.compile(rf"\b(?:{nouns})\s+(?:such as|including|like)\s+"
                       rf"((?:[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,3}}(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)?)+)")
+
+
+_LIST_ADJECTIVE = re.compile(r"\b([A-Z][a-z]+)\s+(?:[a-z-]+\s+)?$")  # "German utilities such as ...": the adjective
 
 
 def _org_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, words: frozenset[str]):
@@ -870,9 +876,10 @@ def _org_lists(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, 
     if rules.org_lists.isdisjoint(words):
         return
     for match in _org_list_pattern(rules).finditer(text, sent.start, sent.end):
-        country = lexicon.country_of_adjective(match.group(1)) if match.group(1) else None
-        for item in _LIST_ITEM.finditer(match.group(2)):
-            start = match.start(2) + item.start()
+        adjective = _LIST_ADJECTIVE.search(text, max(sent.start, match.start() - 30), match.start())
+        country = lexicon.country_of_adjective(adjective.group(1)) if adjective else None
+        for item in _LIST_ITEM.finditer(match.group(1)):
+            start = match.start(1) + item.start()
             name = item.group(0)
             if name.split()[0] in rules.not_name_start:
                 break

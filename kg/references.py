@@ -477,7 +477,8 @@ _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|se
 # "it" as the object of a verb in the past tense, ending its clause or followed by a time or place (written
 # "it" first, so the regex engine skips to the letters)
 # "took part in drafting them": "them" after a gerund or past tense stands for a policy named in the plural
-_IT_OBJECT = re.compile(r"(?:(?<=[a-z]ed\s)|(?<=[a-z]ing\s))(it|them)\b(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
+_IT_OBJECT = re.compile(r"(it|them)(?:(?<=[a-z]ed\sit)|(?<=[a-z]ing\sit)|(?<=[a-z]ed\sthem)|(?<=[a-z]ing\sthem))\b"
+                        r"(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
 _PLURAL_POLICY = re.compile(r"^(?:\S+\s+){0,3}?(?:Guidelines|Measures|Opinions|Regulations|Rules|Provisions|Standards)\b", re.I)
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"
 

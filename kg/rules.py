@@ -59,7 +59,7 @@ class MentionRules:
     org_verb_words: frozenset[str]
     person_nouns: frozenset[str]  # "Li Wei, a researcher at ...": an apposition that makes the name a person's  # the verbs of "which builds": a sentence without one has no such name
     reported_pronoun: re.Pattern  # after a name: "said it would": group 1, the pronoun standing for the name
-    org_noun_words: frozenset[str]  # the first words of those nouns: a sentence without one has no such name
+    org_noun_words: frozenset[str]  # the last words of those nouns: a sentence without one has no such name
     # Quick tests before a finder's regular expressions run; None runs the finder on every sentence.
     title_words: frozenset[str] | None = None  # the last word of every post: a sentence without one names no post
     policy_nouns: frozenset[str] | None = None  # a lowercase policy or body phrase ends with one of them
@@ -146,7 +146,7 @@ def mention_rules() -> MentionRules:
             r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of|the\s+[a-z]+['’]s)\s+(?:the\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
             rf"(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})s?\b"
             rf"|(?P<rel>which|that)\s+(?:{'|'.join(map(re.escape, org_verbs))})\b)"),
-        org_noun_words=frozenset(n.split()[0] for n in org_nouns),
+        org_noun_words=frozenset(n.split()[-1] for n in org_nouns),
         org_verb_words=frozenset(org_verbs),
         person_nouns=frozenset(_words(data, "person_nouns")),
         policy_np=policy_np,
