@@ -139,6 +139,11 @@ def _sentence_mentions(text: str, sent: Sentence, lexicon: Lexicon, rules: Menti
                    _policy_phrases, _event_phrases, _described_orgs, _speaker):
         for mention in finder(text, tokens, sent, rules, lexicon, taken, words):
             inner = taken.inside(mention.start, mention.end)
+            if finder is _described_orgs and mention.country and [(m.cls, m.start, m.end, m.country) for m in inner] == [
+                    ("Organization", mention.start, mention.end, None)]:
+                taken.remove(inner)  # "Baowu Steel Group, the largest Chinese steelmaker": the name found, with its country
+                taken.add(replace(inner[0], country=mention.country))
+                continue
             if mention.title and [(m.cls, m.start, m.end, m.title) for m in inner] == [("Person", mention.start, mention.end, None)]:
                 # a known person with a post ("Minister ... Miao Wei"): the lexicon's entry, with the post
                 taken.remove(inner)
@@ -571,12 +576,14 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
         inner = match.group(1).strip()
         start = match.start(1) + (len(match.group(1)) - len(match.group(1).lstrip()))
         end = start + len(inner)
-        if not inner or not (inner[0].isupper() or inner[0].isdigit()) or len(inner.split()) > 16 or inner[-1] in ".!?,":
+        if not inner or len(inner.split()) > 16 or inner[-1] in ".!?,":
             continue
         if len(inner) < 2 and not inner.isalnum():
             continue
         after = text[match.end():match.end() + 30].split()
         follows = after[0].lower().strip(",.;") if after else ""
+        if not (inner[0].isupper() or inner[0].isdigit()) and (follows not in ("goals", "targets") or len(inner.split()) > 4):
+            continue  # a quoted phrase in lower case names the goals it is said of ("the 'dual carbon' goals"), no plan
         words = inner.split()
         cls = _head_class(words, rules) if len(words) > 1 else None
         if cls != "Policy" and follows not in rules.quoted_policy_nouns:
@@ -936,7 +943,8 @@ def _described_orgs(text, tokens, sent, rules: MentionRules, lexicon, taken: _Sp
         tokens = _strip_start([(w, 0, 0) for w in match.group("name").split()], rules)
         name = " ".join(t[0] for t in tokens)
         start, end = match.end("name") - len(name), match.end("name")
-        if not name or text[start:end] != name or not taken.free_but_places(start, end, known_prefix=True):
+        if not name or text[start:end] != name or not (taken.free_but_places(start, end, known_prefix=True) or [
+                (m.start, m.end, m.cls) for m in taken.inside(start, end)] == [(start, end, "Organization")]):
             continue
         if match.group("rel") and len(tokens) < 2:
             continue  # a one-word name before "which builds" may be a town: only an apposition names it a company

@@ -470,6 +470,8 @@ def group_references(text: str, sentences: list[Sentence], mentions: list[Mentio
 
 
 _ITS = re.compile(r"Its\b(?= [a-z-]+(?: [a-z-]+)?, [A-Z])")  # "Its chairman, Name, said": the previous subject's
+_POLICY_VERB = re.compile(r"\s+(?:also\s+)?(?:serves|aims|focuses|covers|targets|seeks|calls for|applies|replaces|builds on|sets out|"
+                          r"takes effect|took effect|will take effect|supports)\b")
 _HE = re.compile(r"(He|She)\b(?= (?:also |then |later |has |had |have |will |would )?[a-z]+ed\b| (?:met|led|said|told|spoke|signed|visited|held|took|saw|went|made)\b)")  # not the surname "He"
 _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|seems|appears)\s+(?:\w+\s+)?(?:that|to|said|reported|expected|understood|important|necessary|clear|worth|possible|likely|hoped|learned|learnt|known)\b)")
 
@@ -525,7 +527,11 @@ def pronoun_references(text: str, sentences: list[Sentence], mentions: list[Ment
             continue
         previous = sorted(by_sentence.get(sentences[k - 1].index, []), key=lambda m: m.start)
         subject = next((m for m in previous if m.cls not in ("Goal", "Country", "Place", "Person", "Event")), None)
-        if subject is None or len(text[sentences[k - 1].start:subject.start].split()) > 6:
+        policy = next((m for m in reversed(previous) if m.cls == "Policy"), None) if \
+            _POLICY_VERB.match(text, sent.start + match.end() if match.re is _IT else match.end()) else None
+        if policy is not None:  # "It serves the ... goals", "It aims to ...": what a policy does, the last one named
+            subject = policy
+        elif subject is None or len(text[sentences[k - 1].start:subject.start].split()) > 6:
             continue  # the first name is no subject when it comes late in the sentence
         start = sent.start + match.start() if match.re is _IT else match.start()
         end = start + len(match.group(0))

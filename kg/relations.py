@@ -54,7 +54,8 @@ _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their)\s+[a-z]+\s+$")
 _RELATIVE_ASIDE = re.compile(r",\s*(?:which|who|an?)\s+[^,;:]+,\s*(?:(?:has|have|had|will|would|also|\w+ly)\s+){0,2}")
 _POST_RELATIVE = re.compile(r"\s*,\s*(?:the\s+)?(?:[A-Za-z][\w-]*\s+){1,4}(?:of|for|at)\s+(?:the\s+)?[A-Z][^,;:]*,\s*who\s+"
                             r"(?:(?:has|have|had|also|now|still|will|would|\w+ly)\s+){0,2}")
-_OBJECT_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:the\s+)?")
+# "the Regulation, which the Administration revised", "the goals that President Xi announced"
+_OBJECT_RELATIVE = re.compile(r"[\"”’]?\s*(?:goals?|targets?|plans?|policy|policies|strategy)?\s*,?\s*(?:which|that)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}")
 _OWNED = re.compile(r"['’]s\s+$")
 _CONTROL_GAP = re.compile(r"\s+(?:\w+ly\s+)?(?:have\s+|has\s+)?(?:agreed|decided|agree|agrees|decide|decides|pledged|promised|vowed|"
                           r"plan|plans|planned|intend|intends|intended|hope|hopes|hoped)\s+to\s+[^;:,.]*?\band\s+(?:to\s+)?")
@@ -408,7 +409,8 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     out = []
     for group in groups:
         joins = [text[a.end:b.start] for a, b in zip(group, group[1:], strict=False)]
-        if len(group) == 2 and "," in joins[0] and (not _COORDINATOR.search(joins[0]) or _COMMA_AND.match(joins[0])):
+        if len(group) == 2 and "," in joins[0] and (not _COORDINATOR.search(joins[0]) or _COMMA_AND.match(joins[0])) \
+                and not _AND_OTHERS.match(text, group[-1].end):  # ("A, B and four other departments": a list)
             # "A, B": no list; "A, and the B approved it": two clauses (a list of two takes no comma)
             out.extend([m] for m in group)
         else:
@@ -420,6 +422,7 @@ _AGENTIVE = frozenset(["issued", "revised", "drafted", "signed", "established", 
                        "participatedIn"])  # "X was <verb>ed" makes X no agent of these; "X is linked to Y" still links
 _NOUN_TRIGGER = re.compile(r"(?:the|a|an|one of the)\s", re.I)
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$")
+_AND_OTHERS = re.compile(r"\s+and\s+(?:\w+\s+){0,2}(?:other|more)\s")
 _COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+")
@@ -623,8 +626,9 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
                 yield from _working_together(subject, partner)  # working together: they cooperate
                 if not cooperation_only:
                     subject = subject + partner
-        if subject and obj is None and not rule.inverse:
-            # "the Regulation, which the Administration revised last year": the object comes first
+        if subject and not rule.inverse and (obj is None or not any(accepts(p, subject[0].cls, o.cls) for o in obj)):
+            # "the Regulation, which the Administration revised last year": the object comes first (also when a
+            # name the relation cannot take follows: "the goals that President Xi announced at the United Nations ...")
             k = next((k for k, g in enumerate(groups) if g is subject), None)
             if k and _OBJECT_RELATIVE.fullmatch(text, groups[k - 1][-1].end, subject[0].start):
                 obj = groups[k - 1]

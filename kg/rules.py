@@ -143,7 +143,7 @@ def mention_rules() -> MentionRules:
         described_org=re.compile(rf"\b(?:[Tt]he\s+)?(?:([A-Z][a-z]+)\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})"
                                  r"\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
         described_org_after=re.compile(
-            r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of|the\s+[a-z]+['’]s)\s+(?:the\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
+            r"(?P<name>[A-Z][\w.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){0,3}),\s+(?:(?:a|an|one of|the\s+[a-z]+['’]s|the(?=\s+(?:largest|biggest|leading|second-largest|main|state-owned)\b))\s+(?:the\s+)?(?:(?:largest|biggest|leading|second-largest|main|state-owned)\s+)?(?:(?P<adj>[A-Z][a-z]+)\s+)?"
             rf"(?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(map(re.escape, org_nouns))})s?\b"
             rf"|(?P<rel>which|that)\s+(?:{'|'.join(map(re.escape, org_verbs))})\b)"),
         org_noun_words=frozenset(n.split()[-1] for n in org_nouns),
