@@ -586,6 +586,9 @@ def _quoted_titles(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spa
             continue  # a quoted phrase in lower case names the goals it is said of ("the 'dual carbon' goals"), no plan
         words = inner.split()
         cls = _head_class(words, rules) if len(words) > 1 else None
+        before = text[max(sent.start, match.start() - 20):match.start()].split()
+        if before and before[-1].lower() in rules.quoted_policy_nouns and inner[0].isupper():
+            cls = "Policy"  # 'its programme "Industrie 4.0 Collaborations"': the noun before the quote says what it is
         if cls != "Policy" and follows not in rules.quoted_policy_nouns:
             continue
         if len(inner) < 3 and follows not in rules.quoted_policy_nouns:
@@ -634,7 +637,7 @@ def _people_patterns(rules: MentionRules) -> tuple[re.Pattern, re.Pattern, re.Pa
     # "Brigitte Zypries, German Federal Minister for ...": a country's adjective may stand before the post
     # a post in lower case names its body: "Zhao Lifeng, head of the Ministry of Commerce"
     # "Olaf Lies, Lower Saxony's Minister of ...": a place's possessive may stand before the post (group 2)
-    after = re.compile(rf"\b({_NAME}), (?:the |([A-Z][\w-]+(?: [A-Z][\w-]+){{0,2}})['’]s )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
+    after = re.compile(rf"\b({_NAME})(?:, | is (?=[A-Z]))(?:the |([A-Z][\w-]+(?: [A-Z][\w-]+){{0,2}})['’]s )?(?:(?!(?:{title})\b)[A-Z][a-z]+ (?=(?:{title})\b))?"
                        rf"((?:{title})(?: (?:of|for|at) {body})?|(?i:{title}) (?:of|for|at) {body})")
     # "Its secretary-general, Fu Bingfeng, said": a post of the body "its" stands for, in lower case
     owned = re.compile(rf"\b[Ii]ts ((?i:{title})), ({_NAME}),")

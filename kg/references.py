@@ -202,7 +202,8 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
                         and m.cls not in ("Goal", "Country", "Person")
-                        and _names_start_with(m, stem, lexicon) and (head in rules.heads or m.cls == cls)]
+                        and _names_start_with(m, stem, lexicon) and (head in rules.heads or m.cls == cls)
+                        and not _post_body(text, m, rules)]
         if not previous:
             # "Jin Zhuanglong, Minister of Industry and ..., said the ministry will ...": the body a post names
             posts = [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 6
@@ -271,8 +272,11 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
         key = _named_body(_THE.sub("", at.group(1)), at.group(1), mentions, lexicon)
         return (key, "staff") if key else None
     match = _POST.match(title)
-    if not match or match.group(1) not in rules.leading_titles or not match.group(3):
+    if not match or not match.group(3):
         return None
+    if match.group(1) not in rules.leading_titles:  # "Spokesperson of the Ministry of ...": of the body, not its head
+        key = _named_body(_THE.sub("", match.group(3)), match.group(3), mentions, lexicon)
+        return (key, "staff") if key else None
     rank = "deputy" if match.group(1).startswith(("Vice", "Deputy")) else "head"
     noun = rules.title_bodies.get(match.group(1)) or rules.title_bodies.get(_VICE.sub("", match.group(1)), "")
     name = f"{noun} {match.group(2)} {match.group(3)}".strip()
@@ -296,6 +300,16 @@ def _named_body(name: str, named: str, mentions: list[Mention], lexicon: Lexicon
     named = _THE.sub("", named).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return inside[0].key if inside else None
+
+
+_POST_OF = re.compile(r"\b([a-z]+)\s+(?:of|at)\s+(?:the\s+)?$")
+
+
+def _post_body(text: str, m: Mention, rules: MentionRules) -> bool:
+    """Whether ``m`` names only a person's post ("Mao Ning, a spokesperson of the Ministry of ..."): no
+    antecedent for "the ministry" then."""
+    post = _POST_OF.search(text, max(0, m.start - 30), m.start)
+    return post is not None and post.group(1) in rules.person_nouns
 
 
 def _names_start_with(m: Mention, stem: str, lexicon: Lexicon) -> bool:
@@ -479,7 +493,7 @@ _IT = re.compile(r"(?:^|(?<=: ))It\b(?!\s+(?:is|was|has been|will be|would be|se
 # "it" as the object of a verb in the past tense, ending its clause or followed by a time or place (written
 # "it" first, so the regex engine skips to the letters)
 # "took part in drafting them": "them" after a gerund or past tense stands for a policy named in the plural
-_IT_OBJECT = re.compile(r"(it|them)(?:(?<=[a-z]ed\sit)|(?<=[a-z]ing\sit)|(?<=[a-z]ed\sthem)|(?<=[a-z]ing\sthem))\b"
+_IT_OBJECT = re.compile(r"(it|them)(?:(?<=[a-z]ed\sit)|(?<=[a-z]ing\sit)|(?<=[a-z]ed\sthem)|(?<=[a-z]ing\sthem)|(?<=under\sit))\b"
                         r"(?=\s*(?:[.,;]|$|\s(?:in|on|at|last|this|next|early|late|by|with|together)\b))")
 _PLURAL_POLICY = re.compile(r"^(?:\S+\s+){0,3}?(?:Guidelines|Measures|Opinions|Regulations|Rules|Provisions|Standards)\b", re.I)
 _SPEAKING_CLASSES = ("GovernmentBody", "Organization", "Country")  # a person is "he" or "she"

@@ -94,7 +94,7 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since
 # a post named with a person is a standing fact, not an event of the sentence's date
 _VP_AND_BE = re.compile(r"\s+(?:is|are|was|were|has|have|had)\b[^,;:]{0,60}?\band\s+(?:will\s+|would\s+|shall\s+|has\s+|have\s+|had\s+)?"
                         r"(?:be|been|is|are|was|were)\s+(?:\w+ly\s+)?")
-_FRONTED_WITH = re.compile(r"(?:[A-Z][\w .'-]{0,40}:\s*)?(?:Together|Jointly|Along) with\s+(?:the\s+)?")
+_FRONTED_WITH = re.compile(r"(?:[A-Z][\w .'-]{0,40}:\s*)?(?:[A-Z][^,:]{0,25},\s*)?(?:[Tt]ogether|[Jj]ointly|[Aa]long) with\s+(?:the\s+)?")
 _UNDATED = frozenset(["leads.title.v1", "leads.post.v1", "country.post.v1"])
 _REPORTED_THAT = re.compile(r"\b(?:said|says|told|announced|stated|noted|added)\b[^.;]{0,120}?\bthat\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
