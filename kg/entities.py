@@ -39,10 +39,11 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _DATING_PREPOSITIONS = frozenset(["by", "in", "before", "after", "until", "since", "from", "of"])  # "Strategy of 2020"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:\d{4}(?:[-–]\d{4})?)\)")
-_CAP = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
-# Latin letters with accents count: "Markus Söder", "Zoë Müller-Lüdenscheidt"
-_ACCENTED_UP = "À-ÖØ-Þ"
-_UP, _LOW = "A-Z" + _ACCENTED_UP, "a-zß-öø-ÿ"
+_CAP = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ž][\w'’.-]*|\d+(?:st|nd|rd|th)|\d[\d.]*|Sino-\w+)$")
+# Latin letters with accents count: "Markus Söder", "Zoë Müller-Lüdenscheidt", "Maroš Šefčovič" (Latin Extended-A
+# alternates capital and small letters: the whole block stands in both classes)
+_ACCENTED_UP = "À-ÖØ-ÞĀ-ž"
+_UP, _LOW = "A-Z" + _ACCENTED_UP, "a-zß-öø-ÿĀ-ž"
 _NAME_TOKEN = re.compile(rf"^[{_UP}][{_LOW}]+(?:-[a-z{_UP}][{_LOW}]+)?$")
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL_SUFFIX = frozenset(["i", "ii", "iii", "iv", "v", "vi", "2.0", "3.0", "4.0"])
@@ -316,8 +317,8 @@ def _strip_start(tokens, rules: MentionRules):
 def _head_class(words: list[str], rules: MentionRules) -> str | None:
     """The class a name's head word gives: first word, word before of/for/on, or last word."""
     lower = [w.lower() for w in words]
-    while len(lower) > 2 and (lower[-1] in _ORDINAL_SUFFIX or lower[-2] == "phase"):
-        lower = lower[:-1]  # "... Investment Fund Phase II": the head is before the phase
+    while len(lower) > 2 and (lower[-1] in _ORDINAL_SUFFIX or lower[-2] == "phase" or _YEAR.fullmatch(lower[-1])):
+        lower = lower[:-1]  # "... Investment Fund Phase II", "... Strategy 2030": the head is before the phase or year
     if lower and lower[-1] == "phase":
         lower = lower[:-1]
     if not lower:
@@ -328,6 +329,9 @@ def _head_class(words: list[str], rules: MentionRules) -> str | None:
             candidates.append(k - 1)
             break
     candidates.append(len(lower) - 1)
+    if len(lower) > 1 and lower[0] not in rules.leading_heads and lower[-1] in rules.heads and \
+            rules.heads[lower[-1]] == "Policy" and rules.heads.get(lower[0]) not in (None, "Policy"):
+        candidates.insert(0, len(lower) - 1)  # "Port Safety Act": a policy's head word ends it, whatever opens it
     for k in candidates:
         if k > 0 and f"{lower[k - 1]} {lower[k]}" in rules.heads:
             return rules.heads[f"{lower[k - 1]} {lower[k]}"]
@@ -385,7 +389,8 @@ def _capitalised_names(text, tokens, sent, rules: MentionRules, lexicon, taken: 
         word = tok[0]
         first = word[0]
         # the cheap test first: most words are neither capitalised nor a connector inside a name
-        if ((("A" <= first <= "Z" or first.isdecimal() or "À" <= first <= "Þ") and capitalised(word)) or (current and word in connectors)) \
+        if ((("A" <= first <= "Z" or first.isdecimal() or "À" <= first <= "Þ" or "Ā" <= first <= "ž") and capitalised(word))
+                or (current and word in connectors)) \
                 and k not in blocked and not (current and word.lower() in _DATE_WORDS) \
                 and not (first.isdigit() and _next_to_month(tokens, k)):
             # ("... Working Group in May 2015": a month or weekday ends the name, and so does a day of the
@@ -543,8 +548,9 @@ def _split_coordination(run, rules: MentionRules):
             parts.append(current)
             current = []
             continue
-        if word == "with" and current and _head_class([t[0] for t in current], rules) == "Policy" and \
-                _head_class([t[0] for t in run[k + 1:] if t[0] != "the"], rules) in ("Organization", "GovernmentBody"):
+        if word == "with" and current and _head_class([t[0] for t in current], rules) == "Policy" and (
+                _head_class([t[0] for t in run[k + 1:] if t[0] != "the"], rules) in ("Organization", "GovernmentBody")
+                or (k + 2 < len(run) and run[k + 2][0] in ("'s", "’s"))):  # "... Tugs with Germany's Port Strategy"
             # "the Memorandum on ... Standards with the German Robotics Association": a partner, not the name
             parts.append(current)
             current = []

@@ -188,6 +188,9 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         if m.cls not in ("Goal", "Country", "Place"):
             first_of.setdefault(m.sentence, m)
     bodies = speaker_bodies(mentions, rules, lexicon)
+    # the people who head (or deputise at) the body their post names: "the ministry" after them is theirs
+    leaders = {m.name for m in mentions if m.cls == "Person" and m.title and m.name in bodies
+               and (body := body_of_title(m.title, mentions, rules, lexicon)) is not None and body[1] != "staff"}
     out = list(mentions)
     for sent, match in _free_matches(_definite(rules), text, sentences, mentions):
         head = match.group(1).lower()
@@ -199,11 +202,17 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
         own = bodies.get(sent.speaker or "")
         if own is not None and match.group(0).lower().startswith("the ") and _word_starts_with(own.name, stem):
             previous = [own]
+        elif (posts := [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 2
+                        and m.name in leaders and _word_starts_with(bodies[m.name].name, stem)]):
+            previous = posts[-1:]  # "Vice Minister A of X said ... He said the ministry will ...": A's ministry
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
                         and m.cls not in ("Goal", "Country", "Person")
                         and _names_start_with(m, stem, lexicon) and (head in rules.heads or m.cls == cls)
                         and not _post_body(text, m, rules)]
+        if not previous and head in rules.generic_policy_references:
+            # "The regulation was proposed by ..." after "the Critical Raw Materials Act": the last policy named
+            previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 2 and m.cls == "Policy"][-1:]
         if not previous:
             # "Jin Zhuanglong, Minister of Industry and ..., said the ministry will ...": the body a post names
             posts = [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 6

@@ -408,6 +408,10 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         groups.append([m])
     out = []
     for group in groups:
+        if len(group) > 2 and _UNDER_OF.search(text, max(0, group[0].start - 60), group[0].start) and \
+                not _COORDINATOR.search(text[group[0].end:group[1].start]):
+            out.append(group[:1])  # "under the deployment of A, B, together with C, ...": A stands apart
+            group = group[1:]
         joins = [text[a.end:b.start] for a, b in zip(group, group[1:], strict=False)]
         if len(group) == 2 and "," in joins[0] and (not _COORDINATOR.search(joins[0]) or _COMMA_AND.match(joins[0])) \
                 and not _AND_OTHERS.match(text, group[-1].end):  # ("A, B and four other departments": a list)
@@ -422,6 +426,7 @@ _AGENTIVE = frozenset(["issued", "revised", "drafted", "signed", "established", 
                        "participatedIn"])  # "X was <verb>ed" makes X no agent of these; "X is linked to Y" still links
 _NOUN_TRIGGER = re.compile(r"(?:the|a|an|one of the)\s", re.I)
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$")
+_UNDER_OF = re.compile(r"\b[Uu]nder the (?:[a-z]+ )?(?:guidance|supervision|leadership|auspices|deployment|arrangement) of (?:the )?$")
 _AND_OTHERS = re.compile(r"\s+and\s+(?:\w+\s+){0,2}(?:other|more)\s")
 _COMMA_AND = re.compile(r"\s*,\s*and\b")
 _GAP_WORD = re.compile(r"[\w'-]+")
@@ -433,6 +438,9 @@ _TO = re.compile(r"\s+to\s+")
 # "issued by", "revised in 2019 by", "released last year jointly by": a short time may stand before "by"
 _BY_AGENT = re.compile(r"(?:\s+(?:in|on|at|last|this|early|late)(?:\s+(?:[A-Z][a-z]+|\d{1,4}|year|month|week)){1,2})?"
                        r"\s+(?:(?:jointly|mainly|directly)\s+)?(?:by|under the (?:leadership|guidance|direction|auspices) of)\s+")
+_INCLUDING = re.compile(r"\s*(?:\d+|several|many|a number of|a series of)?\s*(?:[a-z-]+\s+){0,3}"
+                        r"(?:guidelines|documents|policies|plans|measures|regulations|rules|programmes|notices),?\s+including\s+(?:the\s+)?")
+_OF_WITH = re.compile(r"\s+with\s+(?:[A-Z][a-z]+['’]s\s+)?(?:the\s+)?")  # "of A with Germany's B"
 _BETWEEN = re.compile(r"\s+(?:\w+\s+){0,3}?between\s+")
 
 
@@ -494,6 +502,8 @@ def _after(text: str, groups, pos: int, limit: int):
     for group in groups:
         if group[0].start >= pos:
             gap = text[pos:group[0].start]
+            if _INCLUDING.fullmatch(gap):
+                return group  # "issued 11 supporting guidelines, including the Guidelines for ...": the ones named
             if _more_words_than(text, pos, group[0].start, limit) or _CLAUSE_PUNCT.search(gap):
                 return None
             owned = _POSSESSIVE.match(text, group[-1].end)
@@ -671,6 +681,12 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
     elif rule.voice == "between":
         between = _BETWEEN.match(text[end:end + 40])
         if not between:
+            of = _OF_THE.match(text, end)  # "the docking of A with (Germany's) B"
+            first = _after(text, groups, of.end(), 0) if of else None
+            if first and (with_ := _OF_WITH.match(text, first[-1].end)):
+                second = next((g for g in groups if with_.start() < g[0].start <= with_.end() and g[0].cls == first[-1].cls), None)
+                if second:
+                    yield from _symmetric([first[-1], second[0]], p, rule.confidence)
             return
         # "between A and B": the first two mentions that fit, a country that only
         # qualifies the next name ("Germany's 'Industry 4.0'") left aside.
@@ -706,7 +722,7 @@ def _apply(text: str, sent: Sentence, rule: RelationRule, trig: tuple[int, int],
         around = next((g for g in groups if g[0].end <= pos and g[-1].start >= end
                        and "," in text[max(m.end for m in g if m.end <= pos):pos]), None) if p == "cooperatesWith" else None
         if around:  # "A, together with B and C, issued ...": one group of agents; A works with B and C
-            yield from _working_together([m for m in around if m.end <= pos], [m for m in around if m.start >= end])
+            yield from _working_together([m for m in around if m.end <= pos][-1:], [m for m in around if m.start >= end])
             return
         if p == "cooperatesWith":  # "A, in conjunction with B, shall publish ...": A before the comma works with B
             before = next((g for g in reversed(groups) if g[-1].end <= pos), None)

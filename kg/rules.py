@@ -65,6 +65,7 @@ class MentionRules:
     policy_nouns: frozenset[str] | None = None  # a lowercase policy or body phrase ends with one of them
     body_nouns: frozenset[str] = frozenset()  # ... and is a body when it ends with one of these
     topic_policy_nouns: frozenset[str] = frozenset()  # ... and needs a topic after these ("rules on ...")
+    generic_policy_references: frozenset[str] = frozenset()  # "the regulation": the last policy, whatever its name
     goal_gate: frozenset[str] | None = None  # word starts one of which a goal cue needs
     goal_cue_lower: re.Pattern | None = None  # goal_cue without re.I, for lower-cased text
 
@@ -162,6 +163,7 @@ def mention_rules() -> MentionRules:
         title_words=frozenset(t.split()[-1].lower().rstrip(".") for t in titles),
         policy_nouns=frozenset(w.lower().split()[-1] for w in phrase_nouns),
         topic_policy_nouns=frozenset(w.lower() for w in _words(data, "topic_policy_nouns")),
+        generic_policy_references=frozenset(w.lower() for w in _words(data, "generic_policy_references")),
         body_nouns=frozenset(w.lower() for w in _words(data, "body_nouns")),
         goal_cue_lower=re.compile(_lower_literals(goal_cue)),
         goal_gate=required_words(goal_cue),
