@@ -199,11 +199,11 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
             continue
         start, end = match.start(), match.end()
         stem = head.rstrip("s")
+
         own = bodies.get(sent.speaker or "")
         if own is not None and match.group(0).lower().startswith("the ") and _word_starts_with(own.name, stem):
             previous = [own]
-        elif (posts := [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 2
-                        and m.name in leaders and _word_starts_with(bodies[m.name].name, stem)]):
+        elif posts := _posts_before(ordered, bodies, leaders, start, sent.index - 2, stem):
             previous = posts[-1:]  # "Vice Minister A of X said ... He said the ministry will ...": A's ministry
         else:
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 6
@@ -215,9 +215,7 @@ def definite_references(text: str, sentences: list[Sentence], mentions: list[Men
             previous = [m for m in ordered if m.end <= start and m.sentence >= sent.index - 2 and m.cls == "Policy"][-1:]
         if not previous:
             # "Jin Zhuanglong, Minister of Industry and ..., said the ministry will ...": the body a post names
-            posts = [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= sent.index - 6
-                     and m.name in bodies and _word_starts_with(bodies[m.name].name, stem)]
-            previous = posts[-1:]
+            previous = _posts_before(ordered, bodies, bodies, start, sent.index - 6, stem)[-1:]
         if not previous:
             continue
         # the salient one: the latest that opened its sentence (a subject), else the latest that stands
@@ -266,6 +264,15 @@ def national_references(text: str, sentences: list[Sentence], mentions: list[Men
 _POST = re.compile(r"((?:Vice |Deputy )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)(?: (of|for) (.+))?$")
 _THE = re.compile(r"^the\s+", re.I)
 _VICE = re.compile(r"^(?:Vice|Deputy) ")
+
+
+def without_rank(post: str) -> str:
+    """ "Vice Governor" -> "Governor": the post a deputy's post is the deputy of."""
+    return _VICE.sub("", post)
+
+
+def is_deputy(post: str) -> bool:
+    return _VICE.match(post) is not None
 # "Parliamentary State Secretary at the ...", "senior researcher at the ..." (a post held at a body)
 _POST_AT = re.compile(r"(?:(?:[A-Z][\w-]* )*[A-Z][\w-]* at|(?:[a-z][\w-]* )*[a-z][\w-]* (?:at|with|from|of)) (.+)$")
 
@@ -287,7 +294,7 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
         key = _named_body(_THE.sub("", match.group(3)), match.group(3), mentions, lexicon)
         return (key, "staff") if key else None
     rank = "deputy" if match.group(1).startswith(("Vice", "Deputy")) else "head"
-    noun = rules.title_bodies.get(match.group(1)) or rules.title_bodies.get(_VICE.sub("", match.group(1)), "")
+    noun = rules.title_bodies.get(match.group(1)) or rules.title_bodies.get(without_rank(match.group(1)), "")
     name = f"{noun} {match.group(2)} {match.group(3)}".strip()
     key = _named_body(name, match.group(3), mentions, lexicon)
     if key is None and noun:
@@ -309,6 +316,14 @@ def _named_body(name: str, named: str, mentions: list[Mention], lexicon: Lexicon
     named = _THE.sub("", named).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return inside[0].key if inside else None
+
+
+def _posts_before(ordered: list[Mention], bodies: dict[str, Mention], people, start: int, first_sentence: int,
+                  stem: str) -> list[Mention]:
+    """The bodies, with ``stem`` in their names, that the posts of ``people`` name, for the people mentioned
+    before ``start`` from ``first_sentence`` on."""
+    return [bodies[m.name] for m in ordered if m.cls == "Person" and m.end <= start and m.sentence >= first_sentence
+            and m.name in people and _word_starts_with(bodies[m.name].name, stem)]
 
 
 _POST_OF = re.compile(r"\b([a-z]+)\s+(?:of|at)\s+(?:the\s+)?$")

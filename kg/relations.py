@@ -21,7 +21,7 @@ from .dates import clauses, find_dates, nearest_date
 from .lexicon import Lexicon, tokenize
 from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
-from .references import body_of_title
+from .references import body_of_title, is_deputy, without_rank
 from .rules import MentionRules, ModalityCues, RelationRule, modality_cues
 
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and|as well as|&|together with|or)\s+)?(?:the\s+)?$", re.I)
@@ -91,10 +91,10 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:(?:in|on|at|since
                           r"(?:the\s+)?(?:[A-Z]|(?:we|they|he|she|it)\b)|;"
                           # "... were drafted by A and take effect on May 1": the date is when they take effect
                           r"|\s+and\s+(?:will\s+)?(?:take|takes|took|come|comes|came|enter|enters|entered)\s+(?:effect|into force)\b")
-# a post named with a person is a standing fact, not an event of the sentence's date
 _VP_AND_BE = re.compile(r"\s+(?:is|are|was|were|has|have|had)\b[^,;:]{0,60}?\band\s+(?:will\s+|would\s+|shall\s+|has\s+|have\s+|had\s+)?"
                         r"(?:be|been|is|are|was|were)\s+(?:\w+ly\s+)?")
 _FRONTED_WITH = re.compile(r"(?:[A-Z][\w .'-]{0,40}:\s*)?(?:[A-Z][^,:]{0,25},\s*)?(?:[Tt]ogether|[Jj]ointly|[Aa]long) with\s+(?:the\s+)?")
+# a post named with a person is a standing fact, not an event of the sentence's date
 _UNDATED = frozenset(["leads.title.v1", "leads.post.v1", "country.post.v1"])
 _REPORTED_THAT = re.compile(r"\b(?:said|says|told|announced|stated|noted|added)\b[^.;]{0,120}?\bthat\b")
 _UNTIL = re.compile(r"\b(?:until|till|through|up to|lasting to)\s+$")  # the end of a period, not when a fact happened
@@ -142,16 +142,9 @@ def extract_relations(doc: Document, sentences: list[Sentence], mentions: list[M
                            and sentences[0].kind == "heading"), None)  # the policy a legal text is
     for sent in sentences:
         ms = sorted(by_sentence.get(sent.index, []), key=lambda m: m.start)
-        issuers = [m for m in ms if m.source == "issuer.title.v1"]
-        if issuers:  # "the Notice of the State Council on ...": the issuer named inside the title issued it
+        if any(m.source == "issuer.title.v1" for m in ms):  # an issuer inside a title overlaps it: no group takes it
+            out.extend(_issuer_relations(ms, sent, lexicon))
             ms = [m for m in ms if m.source != "issuer.title.v1"]
-            for issuer in issuers:
-                policy = next((m for m in ms if m.cls == "Policy" and m.start <= issuer.start and issuer.end <= m.end), None)
-                if policy is not None:
-                    out.append(Relation(issuer.key, "issued", policy.key, sent.index, "issued.title.v1", 0.85))
-                parent = _parent_body(issuer, lexicon)
-                if parent is not None:  # "General Office of the Ministry of ...": part of the ministry
-                    out.append(Relation(issuer.key, "partOf", parent, sent.index, "partof.of.v1", 0.75))
         if sent.language == "zh":
             out.extend(_chinese_sentence(doc, sent, ms))
             continue
@@ -816,6 +809,18 @@ _HIS_HER = re.compile(r"\b(?:his|her)\s+(?:\w+\s+)?$")
 _DUTY = re.compile(r"\s*(?:,[^,]{0,60},\s*)?(?:is|are|shall be) (?:responsible for|in charge of)\b|\s*(?:,[^,]{0,60},\s*)?shall\b")
 
 
+def _issuer_relations(ms: list[Mention], sent: Sentence, lexicon: Lexicon):
+    """ "the Notice of the General Office of the State Council on ...": the issuer named inside the title issued
+    it, and a unit "of" a body the lexicon knows is part of that body."""
+    for issuer in (m for m in ms if m.source == "issuer.title.v1"):
+        policy = next((m for m in ms if m.cls == "Policy" and m.start <= issuer.start and issuer.end <= m.end), None)
+        if policy is not None:
+            yield Relation(issuer.key, "issued", policy.key, sent.index, "issued.title.v1", 0.85)
+        parent = _parent_body(issuer, lexicon)
+        if parent is not None:
+            yield Relation(issuer.key, "partOf", parent, sent.index, "partof.of.v1", 0.75)
+
+
 _UNIT_OF = re.compile(r"^(?:[A-Z][\w-]* )*(?:Department|Bureau|Office|Division|Directorate|Secretariat) of (?:the )?(.+)$")
 
 
@@ -859,10 +864,10 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
             body, rule = _body_before_post(text, person, entities, rules), "leads.post.v1"
         if body is None:
             body, rule = _body_after_name(text, person, entities, rules), "leads.post.v1"
-        if body is None and rules.title_bodies.get(_VICE.sub("", person.title)) == "Government":
+        if body is None and rules.title_bodies.get(without_rank(person.title)) == "Government":
             # "Governor Xu Kunlin said the People's Government of Jiangsu Province would ...": the government named
             government = next((m for m in [*entities, *reversed(earlier)] if m.cls == "GovernmentBody" and "Government" in m.name), None)
-            body = (government.key, "deputy" if _VICE.match(person.title) else "head") if government else None
+            body = (government.key, "deputy" if is_deputy(person.title) else "head") if government else None
         if body is None:
             continue
         key, rank = body
@@ -883,7 +888,6 @@ def _title_relations(text: str, ms: list[Mention], entities: list[Mention], rule
 
 
 _MEMBER_POST = re.compile(r"\b(?:board |council |committee |supervisory board )?member\b", re.I)
-_VICE = re.compile(r"^(?:Vice|Deputy) ")
 _NAME_OF = re.compile(r"\s+of\s+(?:the\s+)?")
 
 
@@ -895,7 +899,7 @@ def _body_after_name(text: str, person: Mention, entities: list[Mention], rules:
         return None
     if person.title.lower() not in _lower_titles(rules):
         return body.key, "staff"
-    return body.key, "deputy" if _VICE.match(person.title) else "head"
+    return body.key, "deputy" if is_deputy(person.title) else "head"
 
 
 def _body_before_post(text: str, person: Mention, entities: list[Mention], rules: MentionRules) -> tuple[str, str] | None:
