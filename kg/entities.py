@@ -202,9 +202,9 @@ def _issued_titles(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRu
         while topic.split() and not topic.split()[-1][:1].isupper() and not topic.split()[-1][:1].isdigit():
             topic = topic.rsplit(" ", 1)[0] if " " in topic else ""  # the name ends with a capitalised word
         head = _head_class(body.split(), rules)
-        known = lexicon.match_tokens(body, tokenize(body), 0)
+        known = lexicon.entry_named(body)
         if not topic or len(topic.split()) < 2 or (head not in ("GovernmentBody", "Organization") and not (
-                known and known.end == len(body) and known.entry.cls in ("GovernmentBody", "Organization"))):
+                known is not None and known.cls in ("GovernmentBody", "Organization"))):
             continue
         start, end = match.start(), match.start(3) + len(topic)
         suffix = _YEAR_SUFFIX.match(text, end, sent.end)
@@ -214,9 +214,9 @@ def _issued_titles(text: str, sent: Sentence, lexicon: Lexicon, rules: MentionRu
         name = text[start:end]
         b_start = match.start(2)
         b_end = b_start + len(body)
-        if known and known.end == len(body):
-            issuer = Mention(b_start, b_end, body, known.entry.cls, known.entry.key, known.entry.name, "issuer.title.v1",
-                             sent.index, zh=known.entry.zh, country=known.entry.country)
+        if known is not None:
+            issuer = Mention(b_start, b_end, body, known.cls, known.key, known.name, "issuer.title.v1",
+                             sent.index, zh=known.zh, country=known.country)
         else:
             inner = [m for m in taken.mentions if b_start <= m.start and m.end <= b_end and m.country]
             issuer = Mention(b_start, b_end, body, head, name_key(body), body, "issuer.title.v1", sent.index,
@@ -726,13 +726,10 @@ def _people(text, tokens, sent, rules: MentionRules, lexicon, taken: _Spans, wor
 
 def _country_of_place(name: str | None, lexicon: Lexicon) -> str | None:
     """The country key of a country or place the lexicon knows by exactly ``name``."""
-    if not name:
+    entry = lexicon.entry_named(name) if name else None
+    if entry is None or entry.cls not in ("Country", "Place"):
         return None
-    tokens = tokenize(name)
-    found = lexicon.match_tokens(name, tokens, 0) if tokens else None
-    if found is None or found.end != len(name) or found.entry.cls not in ("Country", "Place"):
-        return None
-    return found.entry.id if found.entry.cls == "Country" else found.entry.country
+    return entry.id if entry.cls == "Country" else entry.country
 
 
 def _post_tail(post: str) -> str | None:

@@ -124,6 +124,12 @@ class Lexicon:
                 break
         return best
 
+    def entry_named(self, name: str) -> LexEntry | None:
+        """The entry whose name or alias is the whole of ``name`` ("Ministry of Finance"), or None."""
+        tokens = tokenize(name)
+        found = self.match_tokens(name, tokens, 0) if tokens else None
+        return found.entry if found is not None and found.end == len(name) else None
+
     def match_chinese(self, text: str, start: int, end: int) -> list[LexMatch]:
         """Non-overlapping longest matches of Chinese names in ``text[start:end]``."""
         if self._zh_regex is None:

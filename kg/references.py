@@ -8,7 +8,7 @@ import bisect
 import re
 from functools import cache
 
-from .lexicon import Lexicon, tokenize
+from .lexicon import Lexicon
 from .records import Mention, Sentence
 from .rules import MentionRules, at_word_start
 
@@ -309,10 +309,9 @@ def body_of_title(title: str, mentions: list[Mention], rules: MentionRules, lexi
 def _named_body(name: str, named: str, mentions: list[Mention], lexicon: Lexicon) -> str | None:
     """The key of the body called ``name`` in the lexicon, else of the first body mentioned whose
     name holds ``named`` (the post's words after "of")."""
-    tokens = tokenize(name)
-    found = lexicon.match_tokens(name, tokens, 0) if tokens else None
-    if found and found.end == len(name):
-        return found.entry.key
+    entry = lexicon.entry_named(name)
+    if entry is not None:
+        return entry.key
     named = _THE.sub("", named).lower()
     inside = [m for m in mentions if m.cls in ("GovernmentBody", "Organization") and named in m.name.lower()]
     return inside[0].key if inside else None

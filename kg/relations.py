@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from .chinese import chinese_relations
 from .dates import clauses, find_dates, nearest_date
-from .lexicon import Lexicon, tokenize
+from .lexicon import Lexicon
 from .ontology import ACTOR_CLASSES, SIGNATURES, SYMMETRIC, accepts
 from .records import Document, Mention, Relation, Sentence
 from .references import body_of_title, is_deputy, without_rank
@@ -829,8 +829,8 @@ def _parent_body(unit: Mention, lexicon: Lexicon) -> str | None:
     match = _UNIT_OF.match(unit.name) if not unit.key.startswith("lex:") else None
     if match is None:
         return None
-    found = lexicon.match_tokens(match.group(1), tokenize(match.group(1)), 0)
-    return found.entry.key if found and found.end == len(match.group(1)) else None
+    entry = lexicon.entry_named(match.group(1))
+    return entry.key if entry is not None else None
 
 
 def _article_duties(text: str, sent: Sentence, groups, policy: Mention | None):
